@@ -1,0 +1,1 @@
+"""Unified AI Software Factory: the Chalice application's library package."""

@@ -1,0 +1,1 @@
+"""One module per pipeline phase's work. Each exposes `run(ctx: PhaseContext) -> PhaseOutcome`."""

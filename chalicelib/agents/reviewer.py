@@ -1,0 +1,116 @@
+"""The `reviewer` phase: the release gate. Reads every report and decides PASS or FAIL, with reasons."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from chalicelib.agents import qa, runtime, security
+from chalicelib.agents.errors import PhaseError
+from chalicelib.agents.repair import HISTORY_PATH
+from chalicelib.pipeline.context import Finding, PhaseContext, PhaseOutcome, Workspace
+
+REVIEW_PATH = "docs/final_review.md"
+REQUIRED_PROJECT_FILES = ("source/pubspec.yaml", "source/lib/main.dart", "source/README.md")
+REQUIRED_REPORTS = (qa.REPORT_PATH, runtime.REPORT_PATH, security.REPORT_PATH)
+FINDING_SOURCES = (("QA", qa.FINDINGS_PATH), ("Runtime", runtime.FINDINGS_PATH), ("Security", security.FINDINGS_PATH))
+
+
+@dataclass
+class Gate:
+    """One release criterion: its name, whether it holds, and why not."""
+
+    name: str
+    reasons: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """A gate passes when nothing was found against it."""
+        return not self.reasons
+
+
+def _findings(workspace: Workspace, path: str) -> list[Finding] | None:
+    """The findings a checking phase recorded, or None when it never ran."""
+    text = workspace.read(path)
+    if text is None:
+        return None
+    return [Finding(**item) for item in json.loads(text)["findings"]]
+
+
+def _files_gate(workspace: Workspace) -> Gate:
+    """The project's essential files and every checking phase's report exist."""
+    gate = Gate("Project and reports present")
+    present = set(workspace.list("source/")) | set(workspace.list("docs/"))
+    gate.reasons += [f"{path} is missing" for path in REQUIRED_PROJECT_FILES + REQUIRED_REPORTS if path not in present]
+    return gate
+
+
+def _findings_gate(workspace: Workspace, label: str, path: str) -> Gate:
+    """No error or high-severity finding remains in one checking phase's results."""
+    gate = Gate(f"{label} findings")
+    findings = _findings(workspace, path)
+    if findings is None:
+        gate.reasons.append(f"{path} is missing: the {label.lower()} checks did not run")
+        return gate
+    blocking = [f for f in findings if qa.is_blocking(f)]
+    if blocking:
+        gate.reasons.append(f"{len(blocking)} blocking {label.lower()} finding(s): {qa.describe(blocking)}")
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    if warnings:
+        gate.notes.append(f"{warnings} {label.lower()} warning(s) accepted")
+    return gate
+
+
+def _coverage_gate(workspace: Workspace) -> Gate:
+    """Every requested feature has at least one screen, and every planned screen was written."""
+    gate = Gate("Spec coverage")
+    spec = qa.load_spec(workspace)
+    if spec is None:
+        gate.reasons.append(f"{qa.SPEC_PATH} is missing: nothing to review the app against")
+        return gate
+    sources = set(workspace.list("source/"))
+    gate.reasons += [f"feature '{feature.title}' has no screen" for feature in spec.features
+                     if not spec.screens_of(feature.id)]
+    gate.reasons += [f"screen {screen.widget} was planned but {screen.file} was not written"
+                     for screen in spec.screens if qa.SOURCE_PREFIX + screen.file not in sources]
+    gate.notes.append(f"{len(spec.features)} feature(s), {len(spec.screens)} screen(s) planned")
+    return gate
+
+
+def _review(gates: list[Gate], repair_rounds: int) -> str:
+    """The Markdown final review: decision, reasons, and one row per gate."""
+    failed = [g for g in gates if not g.passed]
+    lines = [
+        "# Final review",
+        "",
+        f"Decision: **{'FAIL' if failed else 'PASS'}**",
+        "",
+        "## Reasons",
+        "",
+    ]
+    if failed:
+        lines += [f"- {gate.name}: {reason}" for gate in failed for reason in gate.reasons]
+    else:
+        lines.append("- Every release gate holds: the project, its reports and the spec coverage check out.")
+    lines += ["", "## Gates", "", "| Gate | Result | Notes |", "|---|---|---|"]
+    lines += [f"| {g.name} | {'pass' if g.passed else 'FAIL'} | {'; '.join(g.notes) or '-'} |" for g in gates]
+    lines += ["", f"Repair rounds used: {repair_rounds}."]
+    return "\n".join(lines) + "\n"
+
+
+def run(ctx: PhaseContext) -> PhaseOutcome:
+    """Decide whether the app ships; write the decision; raise on FAIL so the job ends failed."""
+    gates = [_files_gate(ctx.workspace)]
+    gates += [_findings_gate(ctx.workspace, label, path) for label, path in FINDING_SOURCES]
+    gates.append(_coverage_gate(ctx.workspace))
+    history = ctx.workspace.read(HISTORY_PATH) or ""
+    repair_rounds = history.count("\n## Round ")
+    ctx.workspace.write(REVIEW_PATH, _review(gates, repair_rounds))
+    failed = [g for g in gates if not g.passed]
+    if failed:
+        raise PhaseError("release review FAILED: " + "; ".join(r for g in failed for r in g.reasons)[:1500])
+    summary = f"PASS: {len(gates)} gates hold ({repair_rounds} repair round(s) used)"
+    ctx.log("info", f"reviewer: {summary}")
+    return PhaseOutcome(status="passed", summary=summary, outputs=[REVIEW_PATH],
+                        data={"passed": True, "gates": len(gates)})

@@ -1,0 +1,701 @@
+"""CRUD screens of an entity: list, detail and form, each with its view model and widget test."""
+
+from __future__ import annotations
+
+from chalicelib.flutter.escape import dart_comment, dart_string
+from chalicelib.flutter.generator_dart import (
+    EntityCode,
+    imports,
+    indent,
+    render,
+    sample_item,
+)
+from chalicelib.flutter.spec import EntityField, Feature, ProductSpec
+
+
+def _notifies(feature: Feature) -> bool:
+    return feature.kind == "reminders"
+
+
+def list_view_model(code: EntityCode) -> str:
+    toggle = code.toggle_field
+    toggle_method = ""
+    if toggle:
+        toggle_method = render("""
+
+            /// Flips {{label}} and saves the item.
+            Future<void> toggle({{name}} item) async {
+              final result = await _repository.save(item.copyWith({{field}}: !item.{{field}}));
+              if (result is Error<void>) {
+                _error = result.error;
+              }
+              await load();
+            }""", label=dart_comment(toggle.label.lower()), name=code.name, field=toggle.name)
+    return render("""
+        {{imports}}
+
+        /// State of the {{plural}} list: loading, error, items.
+        class {{name}}ListViewModel extends ChangeNotifier {
+          {{name}}ListViewModel({required {{repo}} repository}) : _repository = repository;
+
+          final {{repo}} _repository;
+          List<{{name}}> _items = [];
+          bool _isLoading = false;
+          Exception? _error;
+
+          List<{{name}}> get items => _items;
+          bool get isLoading => _isLoading;
+          Exception? get error => _error;
+
+          /// Loads every {{label}} from the repository.
+          Future<void> load() async {
+            _isLoading = true;
+            notifyListeners();
+            final result = await _repository.fetchAll();
+            switch (result) {
+              case Ok(:final value):
+                _items = value;
+                _error = null;
+              case Error(:final error):
+                _error = error;
+            }
+            _isLoading = false;
+            notifyListeners();
+          }{{toggle_method}}
+        }
+        """, imports=imports("package:flutter/foundation.dart", code.model_uri, code.repository_uri,
+                             f"package:{code.package}/utils/result.dart"),
+        plural=dart_comment(code.plural_label.lower()), name=code.name, repo=code.repository,
+        label=dart_comment(code.label), toggle_method=toggle_method)
+
+
+def _toggle_widget(code: EntityCode) -> str:
+    toggle = code.toggle_field
+    if toggle is None:
+        return "const Icon(Icons.chevron_right)"
+    if toggle.name == "isFavourite":
+        return render("""
+            IconButton(
+              tooltip: item.isFavourite ? 'Remove from favourites' : 'Add to favourites',
+              icon: Icon(item.isFavourite ? Icons.star : Icons.star_border),
+              onPressed: () => viewModel.toggle(item),
+            )""")
+    if toggle.name == "isEnabled":
+        return f"Switch(value: item.{toggle.name}, onChanged: (_) => viewModel.toggle(item))"
+    return f"Checkbox(value: item.{toggle.name}, onChanged: (_) => viewModel.toggle(item))"
+
+
+def list_screen(code: EntityCode, routes: dict[str, str], icon: str) -> str:
+    return render("""
+        {{imports}}
+
+        /// Every {{label}}, with a button to add one.
+        class {{name}}ListScreen extends StatelessWidget {
+          const {{name}}ListScreen({super.key, required this.viewModel});
+
+          final {{name}}ListViewModel viewModel;
+
+          @override
+          Widget build(BuildContext context) {
+            return Scaffold(
+              appBar: AppBar(title: const Text({{title}})),
+              floatingActionButton: FloatingActionButton.extended(
+                onPressed: () async {
+                  await context.push(Routes.{{new_route}});
+                  await viewModel.load();
+                },
+                icon: const Icon(Icons.add),
+                label: const Text('Add'),
+              ),
+              body: ListenableBuilder(
+                listenable: viewModel,
+                builder: (context, _) {
+                  if (viewModel.isLoading && viewModel.items.isEmpty) {
+                    return const LoadingView();
+                  }
+                  if (viewModel.error != null) {
+                    return ErrorView(message: {{error}}, onRetry: viewModel.load);
+                  }
+                  if (viewModel.items.isEmpty) {
+                    return const EmptyView(icon: Icons.{{icon}}, message: {{empty}});
+                  }
+                  return ListView.separated(
+                    itemCount: viewModel.items.length,
+                    separatorBuilder: (context, index) => const Divider(height: 1),
+                    itemBuilder: (context, index) {
+                      final item = viewModel.items[index];
+                      return ListTile(
+                        title: Text(item.headline),
+                        subtitle: Text(item.summary),
+                        trailing: {{trailing}},
+                        onTap: () async {
+                          await context.push(Routes.{{detail_for}}(item.id));
+                          await viewModel.load();
+                        },
+                      );
+                    },
+                  );
+                },
+              ),
+            );
+          }
+        }
+        """, imports=imports("package:flutter/material.dart", "package:go_router/go_router.dart",
+                             code.display_uri, code.uri("ui", f"{code.snake}_list_view_model"),
+                             f"package:{code.package}/routing/routes.dart",
+                             f"package:{code.package}/ui/core/widgets/state_views.dart"),
+        label=dart_comment(code.label), name=code.name, title=dart_string(code.plural_label),
+        new_route=routes["new"], error=dart_string(f"Could not load {code.plural_label.lower()}."),
+        icon=icon, empty=dart_string(f"No {code.plural_label.lower()} yet. Tap Add to create one."),
+        trailing=indent(_toggle_widget(code), 16), detail_for=routes["detail_for"])
+
+
+def detail_view_model(code: EntityCode) -> str:
+    return render("""
+        {{imports}}
+
+        /// State of one {{label}}'s detail screen.
+        class {{name}}DetailViewModel extends ChangeNotifier {
+          {{name}}DetailViewModel({required {{repo}} repository, required this.id})
+              : _repository = repository;
+
+          final {{repo}} _repository;
+          final String id;
+          {{name}}? _item;
+          bool _isLoading = false;
+          Exception? _error;
+
+          {{name}}? get item => _item;
+          bool get isLoading => _isLoading;
+          Exception? get error => _error;
+
+          /// Loads the {{label}} with [id].
+          Future<void> load() async {
+            _isLoading = true;
+            notifyListeners();
+            final result = await _repository.fetchById(id);
+            switch (result) {
+              case Ok(:final value):
+                _item = value;
+                _error = null;
+              case Error(:final error):
+                _error = error;
+            }
+            _isLoading = false;
+            notifyListeners();
+          }
+
+          /// Deletes the {{label}}; true when it is gone.
+          Future<bool> delete() async {
+            final result = await _repository.delete(id);
+            return result is Ok<void>;
+          }
+        }
+        """, imports=imports("package:flutter/foundation.dart", code.model_uri, code.repository_uri,
+                             f"package:{code.package}/utils/result.dart"),
+        label=dart_comment(code.label), name=code.name, repo=code.repository)
+
+
+def detail_screen(code: EntityCode, routes: dict[str, str], share: bool) -> str:
+    share_action = ""
+    share_imports: list[str] = []
+    if share:
+        share_imports = [f"package:{code.package}/data/services/share_service.dart"]
+        share_action = render("""
+            IconButton(
+              tooltip: 'Share',
+              icon: const Icon(Icons.share),
+              onPressed: item == null
+                  ? null
+                  : () => context.read<ShareService>().share(
+                        '${item.headline}\\n${item.summary}',
+                      ),
+            ),
+            """)
+        share_imports.append("package:provider/provider.dart")
+    return render("""
+        {{imports}}
+
+        /// One {{label}} with every field, and actions to edit or delete it.
+        class {{name}}DetailScreen extends StatelessWidget {
+          const {{name}}DetailScreen({super.key, required this.viewModel});
+
+          final {{name}}DetailViewModel viewModel;
+
+          Future<void> _confirmDelete(BuildContext context) async {
+            final confirmed = await showDialog<bool>(
+              context: context,
+              builder: (context) => AlertDialog(
+                title: const Text({{delete_title}}),
+                content: const Text('This cannot be undone.'),
+                actions: [
+                  TextButton(
+                    onPressed: () => Navigator.of(context).pop(false),
+                    child: const Text('Cancel'),
+                  ),
+                  FilledButton(
+                    onPressed: () => Navigator.of(context).pop(true),
+                    child: const Text('Delete'),
+                  ),
+                ],
+              ),
+            );
+            if (confirmed != true) {
+              return;
+            }
+            final deleted = await viewModel.delete();
+            if (deleted && context.mounted) {
+              context.pop();
+            }
+          }
+
+          @override
+          Widget build(BuildContext context) {
+            return ListenableBuilder(
+              listenable: viewModel,
+              builder: (context, _) {
+                final item = viewModel.item;
+                return Scaffold(
+                  appBar: AppBar(
+                    title: Text(item?.headline ?? {{title}}),
+                    actions: [
+                      {{share_action}}IconButton(
+                        tooltip: 'Edit',
+                        icon: const Icon(Icons.edit),
+                        onPressed: item == null
+                            ? null
+                            : () async {
+                                await context.push(Routes.{{edit_for}}(item.id));
+                                await viewModel.load();
+                              },
+                      ),
+                      IconButton(
+                        tooltip: 'Delete',
+                        icon: const Icon(Icons.delete_outline),
+                        onPressed: item == null ? null : () => _confirmDelete(context),
+                      ),
+                    ],
+                  ),
+                  body: _body(item),
+                );
+              },
+            );
+          }
+
+          Widget _body({{name}}? item) {
+            if (viewModel.isLoading && item == null) {
+              return const LoadingView();
+            }
+            if (item == null) {
+              return ErrorView(message: {{error}}, onRetry: viewModel.load);
+            }
+            return ListView(
+              children: [
+                for (final entry in item.labelledValues.entries)
+                  ListTile(title: Text(entry.key), subtitle: Text(entry.value)),
+              ],
+            );
+          }
+        }
+        """, imports=imports("package:flutter/material.dart", "package:go_router/go_router.dart",
+                             code.model_uri, code.display_uri,
+                             code.uri("ui", f"{code.snake}_detail_view_model"),
+                             f"package:{code.package}/routing/routes.dart",
+                             f"package:{code.package}/ui/core/widgets/state_views.dart",
+                             *share_imports),
+        label=dart_comment(code.label), name=code.name,
+        delete_title=dart_string(f"Delete this {code.label}?"), title=dart_string(code.plural_label),
+        share_action=indent(share_action, 14), edit_for=routes["edit_for"],
+        error=dart_string(f"Could not load this {code.label}."))
+
+
+def form_view_model(code: EntityCode, feature: Feature) -> str:
+    notify = _notifies(feature)
+    notify_param = ", required NotificationService notifications" if notify else ""
+    notify_init = ",\n        _notifications = notifications" if notify else ""
+    notify_field = "\n  final NotificationService _notifications;" if notify else ""
+    notify_after_save = ""
+    if notify:
+        notify_after_save = render("""
+            if (item.isEnabled) {
+              await _notifications.schedule(
+                id: notificationIdFor(item.id),
+                title: item.title,
+                body: item.note,
+                at: item.remindAt,
+              );
+            } else {
+              await _notifications.cancel(notificationIdFor(item.id));
+            }
+            """)
+    return render("""
+        {{imports}}
+
+        /// State of the form that creates or edits a {{label}}.
+        class {{name}}FormViewModel extends ChangeNotifier {
+          {{name}}FormViewModel({required {{repo}} repository{{notify_param}}, this.id})
+              : _repository = repository{{notify_init}};
+
+          final {{repo}} _repository;{{notify_field}}
+
+          /// The id being edited, or null for a new {{label}}.
+          final String? id;
+          {{name}}? _existing;
+          bool _isLoading = false;
+          bool _isSaving = false;
+          Exception? _error;
+
+          {{name}}? get existing => _existing;
+          bool get isLoading => _isLoading;
+          bool get isSaving => _isSaving;
+          Exception? get error => _error;
+
+          /// Loads the {{label}} being edited, if any.
+          Future<void> load() async {
+            final id = this.id;
+            if (id == null) {
+              return;
+            }
+            _isLoading = true;
+            notifyListeners();
+            final result = await _repository.fetchById(id);
+            switch (result) {
+              case Ok(:final value):
+                _existing = value;
+                _error = null;
+              case Error(:final error):
+                _error = error;
+            }
+            _isLoading = false;
+            notifyListeners();
+          }
+
+          /// The id for a new {{label}}.
+          String newId() => DateTime.now().microsecondsSinceEpoch.toString();
+
+          /// Saves the {{label}}; true on success.
+          Future<bool> save({{name}} item) async {
+            _isSaving = true;
+            notifyListeners();
+            final result = await _repository.save(item);
+            _isSaving = false;
+            switch (result) {
+              case Ok():
+                _error = null;
+                {{notify_after_save}}
+              case Error(:final error):
+                _error = error;
+            }
+            notifyListeners();
+            return result is Ok<void>;
+          }
+        }
+        """, imports=imports("package:flutter/foundation.dart", code.model_uri, code.repository_uri,
+                             f"package:{code.package}/utils/result.dart",
+                             f"package:{code.package}/data/services/notification_service.dart"
+                             if notify else ""),
+        label=dart_comment(code.label), name=code.name, repo=code.repository,
+        notify_param=notify_param, notify_init=notify_init, notify_field=notify_field,
+        notify_after_save=indent(notify_after_save.rstrip(), 8))
+
+
+def _state_var(field: EntityField) -> str:
+    return f"_{field.name}"
+
+
+def _form_field(field: EntityField) -> str:
+    """One form control bound to the draft value `_<name>` via onSaved."""
+    label = dart_string(field.label)
+    var = _state_var(field)
+    initial = f"initial?.{field.name}"
+    if field.dart_type == "bool":
+        return render("""
+            FormField<bool>(
+              initialValue: {{initial}} ?? false,
+              onSaved: (value) => {{var}} = value ?? false,
+              builder: (field) => SwitchListTile(
+                contentPadding: EdgeInsets.zero,
+                title: const Text({{label}}),
+                value: field.value ?? false,
+                onChanged: field.didChange,
+              ),
+            ),""", initial=initial, var=var, label=label)
+    if field.dart_type == "DateTime":
+        required = dart_string(f"Choose the {field.label.lower()}")
+        validator = f"(value) => value == null ? {required} : null" if field.required else \
+            "(value) => null"
+        fmt = "formatDateTime" if field.with_time else "formatDate"
+        return render("""
+            FormField<DateTime>(
+              initialValue: {{initial}},
+              validator: {{validator}},
+              onSaved: (value) => {{var}} = value,
+              builder: (field) => ListTile(
+                contentPadding: EdgeInsets.zero,
+                leading: const Icon(Icons.event),
+                title: const Text({{label}}),
+                subtitle: Text(
+                  field.errorText ??
+                      (field.value == null ? 'Not set' : {{fmt}}(field.value!)),
+                ),
+                onTap: () async {
+                  final picked = await pickDate(
+                    context,
+                    initial: field.value,
+                    withTime: {{with_time}},
+                  );
+                  if (picked != null) {
+                    field.didChange(picked);
+                  }
+                },
+              ),
+            ),""", initial=initial, validator=validator, var=var, label=label, fmt=fmt,
+            with_time="true" if field.with_time else "false")
+    number = field.dart_type in ("int", "double")
+    parse = {"int": "int.tryParse", "double": "double.tryParse"}.get(field.dart_type, "")
+    checks = []
+    if field.required:
+        checks.append(f"if (text.isEmpty) {{\n    return {dart_string('Enter the ' + field.label.lower())};\n  }}")
+    elif number:
+        checks.append("if (text.isEmpty) {\n    return null;\n  }")
+    if number:
+        kind = "a whole number" if field.dart_type == "int" else "a number"
+        checks.append(f"if ({parse}(text) == null) {{\n    return {dart_string('Enter ' + kind)};\n  }}")
+    if field.name == "email":
+        checks.append("if (!text.contains('@')) {\n    return 'Enter a valid email';\n  }")
+    if not checks:
+        validator = "null"
+    else:
+        validator = "(value) {\n  final text = value?.trim() ?? '';\n  " + "\n  ".join(checks) + \
+            "\n  return null;\n}"
+    if number:
+        conv = f"{field.dart_type}.parse(text)"
+        saved = f"{conv}" if field.required else f"text.isEmpty ? null : {conv}"
+        initial_text = f"{initial}?.toString()"
+    else:
+        saved = "text" if field.required else "text.isEmpty ? null : text"
+        initial_text = initial
+    keyboard = {"int": "TextInputType.number",
+                "double": "const TextInputType.numberWithOptions(decimal: true)"}.get(
+        field.dart_type, "TextInputType.emailAddress" if field.name == "email" else
+        "TextInputType.text")
+    return render("""
+        TextFormField(
+          initialValue: {{initial}},
+          decoration: const InputDecoration(labelText: {{label}}),
+          keyboardType: {{keyboard}},
+          textInputAction: TextInputAction.next,
+          validator: {{validator}},
+          onSaved: (value) {
+            final text = value?.trim() ?? '';
+            {{var}} = {{saved}};
+          },
+        ),""", initial=initial_text, label=label, keyboard=keyboard,
+        validator=indent(validator, 2), var=var, saved=saved)
+
+
+def form_screen(code: EntityCode) -> str:
+    fields = code.fields
+    declarations = []
+    for f in fields:
+        if f.dart_type == "bool":
+            declarations.append(f"bool {_state_var(f)} = false;")
+        elif f.dart_type == "String" and f.required:
+            declarations.append(f"String {_state_var(f)} = '';")
+        else:
+            declarations.append(f"{f.dart_type}? {_state_var(f)};")
+    args = []
+    for f in fields:
+        needs_bang = f.required and f.dart_type in ("int", "double", "DateTime")
+        args.append(f"{f.name}: {_state_var(f)}{'!' if needs_bang else ''},")
+    controls = "\n".join(_form_field(f) for f in fields)
+    uses_dates = any(f.dart_type == "DateTime" for f in fields)
+    uses_format = uses_dates
+    return render("""
+        {{imports}}
+
+        /// Creates a {{label}}, or edits one when the view model has an id.
+        class {{name}}FormScreen extends StatefulWidget {
+          const {{name}}FormScreen({super.key, required this.viewModel});
+
+          final {{name}}FormViewModel viewModel;
+
+          @override
+          State<{{name}}FormScreen> createState() => _{{name}}FormScreenState();
+        }
+
+        class _{{name}}FormScreenState extends State<{{name}}FormScreen> {
+          final _formKey = GlobalKey<FormState>();
+          {{declarations}}
+
+          Future<void> _save() async {
+            final form = _formKey.currentState;
+            if (form == null || !form.validate()) {
+              return;
+            }
+            form.save();
+            final viewModel = widget.viewModel;
+            final item = {{name}}(
+              id: viewModel.existing?.id ?? viewModel.newId(),
+              {{args}}
+            );
+            final saved = await viewModel.save(item);
+            if (!mounted) {
+              return;
+            }
+            if (saved) {
+              context.pop();
+            } else {
+              ScaffoldMessenger.of(context).showSnackBar(
+                const SnackBar(content: Text('Could not save. Please try again.')),
+              );
+            }
+          }
+
+          @override
+          Widget build(BuildContext context) {
+            final viewModel = widget.viewModel;
+            return Scaffold(
+              appBar: AppBar(
+                title: Text(viewModel.id == null ? {{new_title}} : {{edit_title}}),
+              ),
+              body: ListenableBuilder(
+                listenable: viewModel,
+                builder: (context, _) {
+                  if (viewModel.isLoading) {
+                    return const LoadingView();
+                  }
+                  final initial = viewModel.existing;
+                  return Form(
+                    key: _formKey,
+                    child: ListView(
+                      padding: const EdgeInsets.all(16),
+                      children: [
+                        {{controls}}
+                        const SizedBox(height: 24),
+                        FilledButton.icon(
+                          onPressed: viewModel.isSaving ? null : _save,
+                          icon: const Icon(Icons.save),
+                          label: const Text('Save'),
+                        ),
+                      ],
+                    ),
+                  );
+                },
+              ),
+            );
+          }
+        }
+        """, imports=imports("package:flutter/material.dart", "package:go_router/go_router.dart",
+                             code.model_uri, code.uri("ui", f"{code.snake}_form_view_model"),
+                             f"package:{code.package}/ui/core/widgets/state_views.dart",
+                             f"package:{code.package}/ui/core/pick_date.dart" if uses_dates else "",
+                             f"package:{code.package}/ui/core/formatters.dart" if uses_format
+                             else ""),
+        label=dart_comment(code.label), name=code.name,
+        declarations=indent("\n".join(declarations), 2), args=indent("\n".join(args), 6),
+        new_title=dart_string(f"New {code.label}"), edit_title=dart_string(f"Edit {code.label}"),
+        controls=indent(controls, 16))
+
+
+def widget_tests(code: EntityCode, feature: Feature, spec: ProductSpec) -> dict[str, str]:
+    """Widget tests for the list, detail and form screens, pumped with the in-memory fake."""
+    pkg = spec.package_name
+    folder = f"test/{feature.id}"
+    fake_import = f"../fakes/in_memory_{code.snake}_repository.dart"
+    notify = _notifies(feature)
+    notify_import = "../fakes/fake_notification_service.dart" if notify else ""
+    notify_arg = ", notifications: FakeNotificationService()" if notify else ""
+    first_required = next((f for f in code.fields if f.required and f.dart_type != "bool"), None)
+    validation_check = ""
+    if first_required is not None:
+        message = f"Enter the {first_required.label.lower()}" if first_required.dart_type != \
+            "DateTime" else f"Choose the {first_required.label.lower()}"
+        validation_check = f"\n    expect(find.text({dart_string(message)}), findsOneWidget);"
+    sample_title = next((f for f in code.fields if f is code.title_field), None)
+    title_literal = dart_string(f"{sample_title.label} 1") if sample_title and \
+        sample_title.dart_type == "String" else None
+    shows_title = f"expect(find.text({title_literal}), findsWidgets);" if title_literal else \
+        "expect(find.byType(ListTile), findsWidgets);"
+    files = {}
+    files[f"{folder}/{code.snake}_list_screen_test.dart"] = render("""
+        {{imports}}
+
+        void main() {
+          testWidgets('shows saved items', (tester) async {
+            final viewModel = {{name}}ListViewModel(
+              repository: {{fake}}([{{sample}}]),
+            );
+            await viewModel.load();
+            await tester.pumpWidget(MaterialApp(home: {{name}}ListScreen(viewModel: viewModel)));
+            await tester.pump();
+
+            {{shows_title}}
+          });
+
+          testWidgets('shows the empty state without items', (tester) async {
+            final viewModel = {{name}}ListViewModel(repository: {{fake}}());
+            await viewModel.load();
+            await tester.pumpWidget(MaterialApp(home: {{name}}ListScreen(viewModel: viewModel)));
+            await tester.pump();
+
+            expect(find.text({{empty}}), findsOneWidget);
+          });
+        }
+        """, imports=imports("package:flutter/material.dart",
+                             "package:flutter_test/flutter_test.dart",
+                             f"package:{pkg}/features/{code.owner.id}/ui/{code.snake}_list_screen.dart",
+                             code.uri("ui", f"{code.snake}_list_view_model"), fake_import),
+        name=code.name, fake=code.fake, sample=sample_item(code), shows_title=shows_title,
+        empty=dart_string(f"No {code.plural_label.lower()} yet. Tap Add to create one."))
+    files[f"{folder}/{code.snake}_detail_screen_test.dart"] = render("""
+        {{imports}}
+
+        void main() {
+          testWidgets('shows every field of the item', (tester) async {
+            final item = {{sample}};
+            final viewModel = {{name}}DetailViewModel(
+              repository: {{fake}}([item]),
+              id: item.id,
+            );
+            await viewModel.load();
+            await tester.pumpWidget(MaterialApp(home: {{name}}DetailScreen(viewModel: viewModel)));
+            await tester.pump();
+
+            {{shows_title}}
+            expect(find.byTooltip('Edit'), findsOneWidget);
+            expect(find.byTooltip('Delete'), findsOneWidget);
+          });
+        }
+        """, imports=imports("package:flutter/material.dart",
+                             "package:flutter_test/flutter_test.dart",
+                             code.uri("ui", f"{code.snake}_detail_screen"),
+                             code.uri("ui", f"{code.snake}_detail_view_model"), fake_import),
+        name=code.name, fake=code.fake, sample=sample_item(code), shows_title=shows_title)
+    files[f"{folder}/{code.snake}_form_screen_test.dart"] = render("""
+        {{imports}}
+
+        void main() {
+          testWidgets('refuses to save an empty form', (tester) async {
+            final repository = {{fake}}();
+            final viewModel = {{name}}FormViewModel(repository: repository{{notify_arg}});
+            await tester.pumpWidget(MaterialApp(home: {{name}}FormScreen(viewModel: viewModel)));
+
+            await tester.ensureVisible(find.text('Save'));
+            await tester.tap(find.text('Save'));
+            await tester.pump();
+        {{validation_check}}
+            final saved = await repository.fetchAll();
+            expect(saved, isA<Ok<List<{{name}}>>>());
+            expect((saved as Ok<List<{{name}}>>).value, isEmpty);
+          });
+        }
+        """, imports=imports("package:flutter/material.dart",
+                             "package:flutter_test/flutter_test.dart", code.model_uri,
+                             code.uri("ui", f"{code.snake}_form_screen"),
+                             code.uri("ui", f"{code.snake}_form_view_model"),
+                             f"package:{pkg}/utils/result.dart", fake_import, notify_import),
+        name=code.name, fake=code.fake, notify_arg=notify_arg,
+        validation_check=indent(validation_check, 0) if validation_check else "")
+    return files
+

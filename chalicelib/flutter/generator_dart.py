@@ -1,0 +1,254 @@
+"""Shared pieces of the Dart generator: templating, imports, and per-entity naming and expressions."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+
+from chalicelib.flutter import naming
+from chalicelib.flutter.escape import dart_string
+from chalicelib.flutter.spec import Entity, EntityField, Feature, ProductSpec, Screen
+
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+_TOGGLE_FIELDS = ("isBought", "isDone", "isEnabled", "isFavourite", "isCompleted")
+
+
+def render(template: str, **values: str) -> str:
+    """Fill `{{name}}` placeholders (Dart's own braces stay untouched); unknown names fail loudly."""
+    text = textwrap.dedent(template).lstrip("\n")
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
+
+
+def indent(text: str, spaces: int) -> str:
+    """Indent every non-empty line after the first, for splicing blocks into templates."""
+    pad = " " * spaces
+    return "\n".join((pad + line if line and i else line) for i, line in enumerate(text.splitlines()))
+
+
+def imports(*uris: str) -> str:
+    """An import block: dart: first, then package:, then relative, each sorted, no duplicates."""
+    unique = sorted(set(u for u in uris if u))
+    groups = [[u for u in unique if u.startswith("dart:")],
+              [u for u in unique if u.startswith("package:")],
+              [u for u in unique if not u.startswith(("dart:", "package:"))]]
+    blocks = ["\n".join(_import_line(u) for u in group) for group in groups if group]
+    return "\n\n".join(blocks)
+
+
+def _import_line(uri: str) -> str:
+    if " as " in uri:
+        path, alias = uri.split(" as ")
+        return f"import '{path}' as {alias};"
+    return f"import '{uri}';"
+
+
+def interpolate(*parts: tuple[str, str]) -> str:
+    """A Dart string literal from ('text', ...) and ('expr', ...) parts; text is escaped."""
+    out = []
+    for part_kind, value in parts:
+        if part_kind == "text":
+            out.append(dart_string(value)[1:-1])
+        elif value.isidentifier():
+            out.append("$" + value)
+        else:
+            out.append("${" + value + "}")
+    return "'" + "".join(out) + "'"
+
+
+@dataclass(frozen=True)
+class EntityCode:
+    """Names, paths and expressions the templates need for one entity."""
+
+    entity: Entity
+    owner: Feature
+    package: str
+
+    @property
+    def name(self) -> str:
+        return self.entity.name
+
+    @property
+    def snake(self) -> str:
+        return naming.snake_case(self.entity.name)
+
+    @property
+    def var(self) -> str:
+        return naming.lower_camel(self.entity.name)
+
+    @property
+    def label(self) -> str:
+        """Singular lowercase label ("pantry item")."""
+        return naming.singular(self.entity.plural_label.lower())
+
+    @property
+    def plural_label(self) -> str:
+        return self.entity.plural_label
+
+    @property
+    def api_path(self) -> str:
+        return collection_path(self.entity)
+
+    def lib(self, layer: str, file: str) -> str:
+        """Path under lib/ of a file in the owning feature."""
+        return f"lib/features/{self.owner.id}/{layer}/{file}.dart"
+
+    def uri(self, layer: str, file: str) -> str:
+        """package: import of a file in the owning feature."""
+        return f"package:{self.package}/features/{self.owner.id}/{layer}/{file}.dart"
+
+    @property
+    def model_uri(self) -> str:
+        return self.uri("domain", self.snake)
+
+    @property
+    def repository(self) -> str:
+        return f"{self.name}Repository"
+
+    @property
+    def repository_uri(self) -> str:
+        return self.uri("data", f"{self.snake}_repository")
+
+    @property
+    def display_uri(self) -> str:
+        return self.uri("ui", f"{self.snake}_display")
+
+    @property
+    def fake(self) -> str:
+        return f"InMemory{self.name}Repository"
+
+    @property
+    def fake_file(self) -> str:
+        return f"test/fakes/in_memory_{self.snake}_repository.dart"
+
+    @property
+    def fields(self) -> list[EntityField]:
+        return self.entity.fields
+
+    @property
+    def title_field(self) -> EntityField:
+        """The field that names an item in lists and dialogs."""
+        return next((f for f in self.fields if f.dart_type == "String" and f.required), self.fields[0])
+
+    @property
+    def date_field(self) -> EntityField | None:
+        dated = [f for f in self.fields if f.dart_type == "DateTime"]
+        return next((f for f in dated if f.with_time), dated[0] if dated else None)
+
+    @property
+    def toggle_field(self) -> EntityField | None:
+        return next((f for f in self.fields if f.name in _TOGGLE_FIELDS), None)
+
+    @property
+    def category_field(self) -> EntityField:
+        return self.entity.field("category") or self.title_field
+
+    @property
+    def amount_field(self) -> EntityField | None:
+        return next((f for f in self.fields if f.dart_type in ("double", "int") and f.required), None)
+
+    def needs_formatters(self) -> bool:
+        return any(f.dart_type in ("DateTime", "double") for f in self.fields)
+
+
+def collection_path(entity: Entity) -> str:
+    """The route and REST path of an entity's collection ("/pantry-items")."""
+    return "/" + naming.slug(entity.plural_label)
+
+
+def dart_type(field: EntityField) -> str:
+    """The declared Dart type; optional fields are nullable, bools default to false instead."""
+    if field.dart_type == "bool":
+        return "bool"
+    return field.dart_type if field.required else f"{field.dart_type}?"
+
+
+def is_nullable(field: EntityField) -> bool:
+    return field.dart_type != "bool" and not field.required
+
+
+def from_json(field: EntityField) -> str:
+    """Expression reading the field from `json`."""
+    key = f"json[{dart_string(field.name)}]"
+    match field.dart_type, is_nullable(field):
+        case "bool", _:
+            return f"{key} as bool? ?? false"
+        case "String", False:
+            return f"{key} as String"
+        case "String", True:
+            return f"{key} as String?"
+        case "int", False:
+            return f"({key} as num).toInt()"
+        case "int", True:
+            return f"({key} as num?)?.toInt()"
+        case "double", False:
+            return f"({key} as num).toDouble()"
+        case "double", True:
+            return f"({key} as num?)?.toDouble()"
+        case "DateTime", False:
+            return f"DateTime.parse({key} as String)"
+        case _:
+            return f"{key} == null ? null : DateTime.parse({key} as String)"
+
+
+def to_json(field: EntityField) -> str:
+    """Expression writing the field into JSON."""
+    if field.dart_type == "DateTime":
+        return f"{field.name}{'?' if is_nullable(field) else ''}.toIso8601String()"
+    return field.name
+
+
+def display(field: EntityField, target: str = "", force: bool = False) -> str:
+    """A Dart String expression showing the field (of `target`, or bare inside an extension)."""
+    value = f"{target}.{field.name}" if target else field.name
+    if force:
+        value += "!"
+    return {
+        "String": value,
+        "int": interpolate(("expr", value)),
+        "double": f"formatNumber({value})",
+        "DateTime": f"formatDateTime({value})" if field.with_time else f"formatDate({value})",
+        "bool": f"{value} ? 'Yes' : 'No'",
+    }[field.dart_type]
+
+
+def sample_value(field: EntityField, n: int = 1) -> str:
+    """A Dart literal used for this field in generated tests and sample data."""
+    match field.dart_type:
+        case "String":
+            return dart_string(f"{field.label} {n}")
+        case "int":
+            return str(n + 1)
+        case "double":
+            return {"latitude": "48.8566", "longitude": "2.3522"}.get(field.name, f"{n * 4}.5")
+        case "bool":
+            return "false"
+        case _:
+            return f"DateTime(2030, 1, {min(n, 28)}, 9, 30)"
+
+
+def sample_item(code: EntityCode, n: int = 1) -> str:
+    """A Dart constructor call building a sample entity."""
+    args = [f"id: {dart_string(f'{code.snake}-{n}')}"]
+    args += [f"{f.name}: {sample_value(f, n)}" for f in code.fields]
+    return f"{code.name}(" + ", ".join(args) + ")"
+
+
+def route_const(screen: Screen) -> str:
+    """The member of `Routes` holding a screen's path."""
+    return naming.lower_camel(screen.name)
+
+
+def route_helper(screen: Screen) -> str:
+    """The member of `Routes` that builds a concrete location for a screen with parameters."""
+    return f"{route_const(screen)}For"
+
+
+def entity_codes(spec: ProductSpec) -> dict[str, EntityCode]:
+    """Every entity with the feature that owns its domain and data layers (the first that uses it)."""
+    codes: dict[str, EntityCode] = {}
+    managing = [f for f in spec.features if f.kind in ("crud", "reminders")]
+    for feature in managing + spec.features:
+        if feature.entity and feature.entity not in codes:
+            codes[feature.entity] = EntityCode(spec.entity(feature.entity), feature, spec.package_name)
+    return codes

@@ -1,0 +1,558 @@
+"""Per-entity Dart: immutable model, repository interface, local and remote implementations, fakes."""
+
+from __future__ import annotations
+
+from chalicelib.flutter.escape import dart_comment, dart_string
+from chalicelib.flutter.generator_dart import (
+    EntityCode,
+    dart_type,
+    display,
+    from_json,
+    imports,
+    indent,
+    interpolate,
+    is_nullable,
+    render,
+    sample_item,
+    to_json,
+)
+
+
+def model(code: EntityCode) -> str:
+    """lib/features/<f>/domain/<entity>.dart: value type with copyWith, JSON and equality."""
+    fields = code.fields
+    ctor = ["required this.id,"] + [
+        f"this.{f.name} = false," if f.dart_type == "bool" else
+        (f"required this.{f.name}," if f.required else f"this.{f.name},") for f in fields]
+    members = ["final String id;"] + [
+        f"/// {dart_comment(f.label)}.\n  final {dart_type(f)} {f.name};" for f in fields]
+    json_in = ["id: json['id'] as String,"] + [f"{f.name}: {from_json(f)}," for f in fields]
+    copy_params = ["String? id,"] + [f"{f.dart_type}? {f.name}," for f in fields]
+    copy_args = ["id: id ?? this.id,"] + [f"{f.name}: {f.name} ?? this.{f.name}," for f in fields]
+    json_out = ["'id': id,"] + [f"{dart_string(f.name)}: {to_json(f)}," for f in fields]
+    equals = " &&\n          ".join(["other.id == id"] + [f"other.{f.name} == {f.name}" for f in fields])
+    hashed = ", ".join(["id"] + [f.name for f in fields])
+    return render("""
+        /// {{doc}}
+        class {{name}} {
+          const {{name}}({
+            {{ctor}}
+          });
+
+          /// Reads a {{label}} written by [toJson].
+          factory {{name}}.fromJson(Map<String, dynamic> json) {
+            return {{name}}(
+              {{json_in}}
+            );
+          }
+
+          {{members}}
+
+          /// A copy with the given fields replaced.
+          {{name}} copyWith({
+            {{copy_params}}
+          }) {
+            return {{name}}(
+              {{copy_args}}
+            );
+          }
+
+          /// JSON for storage and the backend.
+          Map<String, dynamic> toJson() => {
+                {{json_out}}
+              };
+
+          @override
+          bool operator ==(Object other) =>
+              identical(this, other) ||
+              other is {{name}} &&
+                  {{equals}};
+
+          @override
+          int get hashCode => Object.hashAll([{{hashed}}]);
+        }
+        """, doc=dart_comment(f"A {code.label}."), name=code.name, label=dart_comment(code.label),
+        ctor=indent("\n".join(ctor), 4), json_in=indent("\n".join(json_in), 6),
+        members=indent("\n\n".join(members), 2), copy_params=indent("\n".join(copy_params), 4),
+        copy_args=indent("\n".join(copy_args), 6), json_out=indent("\n".join(json_out), 8),
+        equals=equals, hashed=hashed)
+
+
+def repository_interface(code: EntityCode) -> str:
+    """lib/features/<f>/data/<entity>_repository.dart: what the UI depends on."""
+    return render("""
+        {{imports}}
+
+        /// Where {{plural}} are kept; view models depend on this interface only.
+        abstract interface class {{repo}} {
+          /// Every saved {{label}}.
+          Future<Result<List<{{name}}>>> fetchAll();
+
+          /// One {{label}} by id, or an error when it does not exist.
+          Future<Result<{{name}}>> fetchById(String id);
+
+          /// Creates the {{label}} or replaces the one with the same id.
+          Future<Result<void>> save({{name}} item);
+
+          /// Removes the {{label}} with [id].
+          Future<Result<void>> delete(String id);
+        }
+        """, imports=imports(code.model_uri, f"package:{code.package}/utils/result.dart"),
+        plural=dart_comment(code.plural_label.lower()), repo=code.repository,
+        label=dart_comment(code.label), name=code.name)
+
+
+def local_repository(code: EntityCode) -> str:
+    """Device storage through shared_preferences, used offline and for backend none."""
+    return render("""
+        {{imports}}
+
+        /// Keeps {{plural}} on the device as JSON in shared preferences.
+        class Local{{repo}} implements {{repo}} {
+          static const _storageKey = {{key}};
+
+          Future<List<{{name}}>> _readAll() async {
+            final preferences = await SharedPreferences.getInstance();
+            final stored = preferences.getString(_storageKey);
+            if (stored == null) {
+              return [];
+            }
+            final decoded = jsonDecode(stored) as List<dynamic>;
+            return decoded
+                .map((entry) => {{name}}.fromJson(entry as Map<String, dynamic>))
+                .toList();
+          }
+
+          Future<void> _writeAll(List<{{name}}> items) async {
+            final preferences = await SharedPreferences.getInstance();
+            final encoded = jsonEncode(items.map((item) => item.toJson()).toList());
+            await preferences.setString(_storageKey, encoded);
+          }
+
+          @override
+          Future<Result<List<{{name}}>>> fetchAll() async {
+            try {
+              return Result.ok(await _readAll());
+            } on Exception catch (error) {
+              return Result.error(error);
+            }
+          }
+
+          @override
+          Future<Result<{{name}}>> fetchById(String id) async {
+            try {
+              final items = await _readAll();
+              for (final item in items) {
+                if (item.id == id) {
+                  return Result.ok(item);
+                }
+              }
+              return Result.error(Exception({{missing}}));
+            } on Exception catch (error) {
+              return Result.error(error);
+            }
+          }
+
+          @override
+          Future<Result<void>> save({{name}} item) async {
+            try {
+              final items = await _readAll();
+              final index = items.indexWhere((existing) => existing.id == item.id);
+              if (index == -1) {
+                items.add(item);
+              } else {
+                items[index] = item;
+              }
+              await _writeAll(items);
+              return const Result.ok(null);
+            } on Exception catch (error) {
+              return Result.error(error);
+            }
+          }
+
+          @override
+          Future<Result<void>> delete(String id) async {
+            try {
+              final items = await _readAll();
+              items.removeWhere((item) => item.id == id);
+              await _writeAll(items);
+              return const Result.ok(null);
+            } on Exception catch (error) {
+              return Result.error(error);
+            }
+          }
+        }
+        """, imports=imports("dart:convert", "package:shared_preferences/shared_preferences.dart",
+                             code.model_uri, code.repository_uri,
+                             f"package:{code.package}/utils/result.dart"),
+        plural=dart_comment(code.plural_label.lower()), repo=code.repository,
+        key=dart_string(code.entity.collection), name=code.name,
+        missing=dart_string(f"No {code.label} with this id."))
+
+
+def remote_repository(code: EntityCode, backend: str) -> str:
+    """The backend implementation of the repository interface."""
+    result_uri = f"package:{code.package}/utils/result.dart"
+    shared = dict(repo=code.repository, name=code.name, collection=dart_string(code.entity.collection),
+                  missing=dart_string(f"No {code.label} with this id."),
+                  plural=dart_comment(code.plural_label.lower()))
+    if backend == "rest":
+        return render("""
+            {{imports}}
+
+            /// Reads and writes {{plural}} through the REST API (see docs/openapi.yaml).
+            class Remote{{repo}} implements {{repo}} {
+              Remote{{repo}}({required ApiClient apiClient}) : _apiClient = apiClient;
+
+              static const _path = {{path}};
+
+              final ApiClient _apiClient;
+
+              @override
+              Future<Result<List<{{name}}>>> fetchAll() async {
+                final result = await _apiClient.getList(_path);
+                return switch (result) {
+                  Ok(:final value) => Result.ok(value.map({{name}}.fromJson).toList()),
+                  Error(:final error) => Result.error(error),
+                };
+              }
+
+              @override
+              Future<Result<{{name}}>> fetchById(String id) async {
+                final result = await _apiClient.getObject('$_path/$id');
+                return switch (result) {
+                  Ok(:final value) => Result.ok({{name}}.fromJson(value)),
+                  Error(:final error) => Result.error(error),
+                };
+              }
+
+              @override
+              Future<Result<void>> save({{name}} item) =>
+                  _apiClient.put('$_path/${item.id}', item.toJson());
+
+              @override
+              Future<Result<void>> delete(String id) => _apiClient.delete('$_path/$id');
+            }
+            """, imports=imports(code.model_uri, code.repository_uri,
+                                 f"package:{code.package}/data/services/api_client.dart", result_uri),
+            path=dart_string(code.api_path), **shared)
+    if backend == "firebase":
+        return render("""
+            {{imports}}
+
+            /// Keeps {{plural}} in the Cloud Firestore collection {{collection}}.
+            class Remote{{repo}} implements {{repo}} {
+              Remote{{repo}}({FirebaseFirestore? firestore})
+                  : _firestore = firestore ?? FirebaseFirestore.instance;
+
+              final FirebaseFirestore _firestore;
+
+              CollectionReference<Map<String, dynamic>> get _collection =>
+                  _firestore.collection({{collection}});
+
+              @override
+              Future<Result<List<{{name}}>>> fetchAll() async {
+                try {
+                  final snapshot = await _collection.get();
+                  return Result.ok(snapshot.docs
+                      .map((doc) => {{name}}.fromJson({...doc.data(), 'id': doc.id}))
+                      .toList());
+                } on Exception catch (error) {
+                  return Result.error(error);
+                }
+              }
+
+              @override
+              Future<Result<{{name}}>> fetchById(String id) async {
+                try {
+                  final doc = await _collection.doc(id).get();
+                  final data = doc.data();
+                  if (data == null) {
+                    return Result.error(Exception({{missing}}));
+                  }
+                  return Result.ok({{name}}.fromJson({...data, 'id': doc.id}));
+                } on Exception catch (error) {
+                  return Result.error(error);
+                }
+              }
+
+              @override
+              Future<Result<void>> save({{name}} item) async {
+                try {
+                  await _collection.doc(item.id).set(item.toJson());
+                  return const Result.ok(null);
+                } on Exception catch (error) {
+                  return Result.error(error);
+                }
+              }
+
+              @override
+              Future<Result<void>> delete(String id) async {
+                try {
+                  await _collection.doc(id).delete();
+                  return const Result.ok(null);
+                } on Exception catch (error) {
+                  return Result.error(error);
+                }
+              }
+            }
+            """, imports=imports("package:cloud_firestore/cloud_firestore.dart", code.model_uri,
+                                 code.repository_uri, result_uri), **shared)
+    return render("""
+        {{imports}}
+
+        /// Keeps {{plural}} in the Supabase table {{collection}}.
+        class Remote{{repo}} implements {{repo}} {
+          Remote{{repo}}({SupabaseClient? client})
+              : _client = client ?? Supabase.instance.client;
+
+          static const _table = {{collection}};
+
+          final SupabaseClient _client;
+
+          @override
+          Future<Result<List<{{name}}>>> fetchAll() async {
+            try {
+              final rows = await _client.from(_table).select();
+              return Result.ok(rows.map({{name}}.fromJson).toList());
+            } on Exception catch (error) {
+              return Result.error(error);
+            }
+          }
+
+          @override
+          Future<Result<{{name}}>> fetchById(String id) async {
+            try {
+              final row = await _client.from(_table).select().eq('id', id).maybeSingle();
+              if (row == null) {
+                return Result.error(Exception({{missing}}));
+              }
+              return Result.ok({{name}}.fromJson(row));
+            } on Exception catch (error) {
+              return Result.error(error);
+            }
+          }
+
+          @override
+          Future<Result<void>> save({{name}} item) async {
+            try {
+              await _client.from(_table).upsert(item.toJson());
+              return const Result.ok(null);
+            } on Exception catch (error) {
+              return Result.error(error);
+            }
+          }
+
+          @override
+          Future<Result<void>> delete(String id) async {
+            try {
+              await _client.from(_table).delete().eq('id', id);
+              return const Result.ok(null);
+            } on Exception catch (error) {
+              return Result.error(error);
+            }
+          }
+        }
+        """, imports=imports("package:supabase_flutter/supabase_flutter.dart", code.model_uri,
+                             code.repository_uri, result_uri), **shared)
+
+
+def fake_repository(code: EntityCode) -> str:
+    """test/fakes/in_memory_<entity>_repository.dart: a repository for widget tests."""
+    return render("""
+        {{imports}}
+
+        /// Holds {{plural}} in memory so widget tests need no plugins.
+        class {{fake}} implements {{repo}} {
+          {{fake}}([List<{{name}}> initial = const []])
+              : _items = {for (final item in initial) item.id: item};
+
+          final Map<String, {{name}}> _items;
+
+          @override
+          Future<Result<List<{{name}}>>> fetchAll() async => Result.ok(_items.values.toList());
+
+          @override
+          Future<Result<{{name}}>> fetchById(String id) async {
+            final item = _items[id];
+            return item == null ? Result.error(Exception('Not found')) : Result.ok(item);
+          }
+
+          @override
+          Future<Result<void>> save({{name}} item) async {
+            _items[item.id] = item;
+            return const Result.ok(null);
+          }
+
+          @override
+          Future<Result<void>> delete(String id) async {
+            _items.remove(id);
+            return const Result.ok(null);
+          }
+        }
+        """, imports=imports(code.model_uri, code.repository_uri,
+                             f"package:{code.package}/utils/result.dart"),
+        plural=dart_comment(code.plural_label.lower()), fake=code.fake, repo=code.repository,
+        name=code.name)
+
+
+def display_extension(code: EntityCode) -> str:
+    """lib/features/<f>/ui/<entity>_display.dart: how an item reads in lists and details."""
+    title = code.title_field
+    others = [f for f in code.fields if f is not title and f.dart_type != "bool"
+              and f.name not in ("latitude", "longitude")][:3]
+    parts = []
+    for f in others:
+        shown = display(f, force=is_nullable(f))
+        text = interpolate(("text", f"{f.label}: "), ("expr", f"{f.name}!" if is_nullable(f)
+                                                       and f.dart_type == "int" else
+                                                       f.name if f.dart_type == "int" else shown))
+        parts.append(f"if ({f.name} != null) {text}," if is_nullable(f) else f"{text},")
+    values = []
+    for f in code.fields:
+        if is_nullable(f):
+            shown = f"{f.name} ?? '-'" if f.dart_type == "String" else \
+                f"{f.name} == null ? '-' : {display(f, force=True)}"
+        else:
+            shown = display(f)
+        values.append(f"{dart_string(f.label)}: {shown},")
+    title_expr = title.name if title.dart_type == "String" and title.required else display(title)
+    uses_format = any(f.dart_type in ("DateTime", "double") for f in code.fields)
+    return render("""
+        {{imports}}
+
+        /// Text shown for a {{label}} in lists and on its detail screen.
+        extension {{name}}Display on {{name}} {
+          /// The line that names the {{label}}.
+          String get headline => {{title}};
+
+          /// A short summary under the headline.
+          String get summary => [
+                {{parts}}
+              ].join(' · ');
+
+          /// Every field with its label, in form order.
+          Map<String, String> get labelledValues => {
+                {{values}}
+              };
+        }
+        """, imports=imports(code.model_uri, f"package:{code.package}/ui/core/formatters.dart"
+                             if uses_format else ""),
+        label=dart_comment(code.label), name=code.name, title=title_expr,
+        parts=indent("\n".join(parts), 8), values=indent("\n".join(values), 8))
+
+
+def model_test(code: EntityCode) -> str:
+    """Unit test for the model: JSON round trip, copyWith and equality."""
+    changed = code.title_field
+    new_value = dart_string("Changed") if changed.dart_type == "String" else None
+    copy_check = (f"    final changed = item.copyWith({changed.name}: {new_value});\n"
+                  f"    expect(changed.{changed.name}, {new_value});\n"
+                  f"    expect(changed.id, item.id);\n"
+                  f"    expect(changed, isNot(item));\n") if new_value else ""
+    return render("""
+        import 'package:flutter_test/flutter_test.dart';
+        import '{{model_uri}}';
+
+        void main() {
+          final item = {{sample}};
+
+          test('survives a JSON round trip', () {
+            expect({{name}}.fromJson(item.toJson()), item);
+          });
+
+          test('copyWith replaces only the given fields', () {
+        {{copy_check}}    expect(item.copyWith(), item);
+          });
+
+          test('equal values have equal hash codes', () {
+            expect({{name}}.fromJson(item.toJson()).hashCode, item.hashCode);
+          });
+        }
+        """, model_uri=code.model_uri, sample=sample_item(code), name=code.name,
+        copy_check=copy_check)
+
+
+def repository_test(code: EntityCode) -> str:
+    """Unit test for the local repository against mocked shared preferences."""
+    return render("""
+        import 'package:flutter_test/flutter_test.dart';
+        import 'package:shared_preferences/shared_preferences.dart';
+        import '{{local_uri}}';
+        import '{{model_uri}}';
+        import 'package:{{package}}/utils/result.dart';
+
+        void main() {
+          setUp(() => SharedPreferences.setMockInitialValues({}));
+
+          test({{save_name}}, () async {
+            final repository = Local{{repo}}();
+            final item = {{sample}};
+
+            expect(await repository.save(item), isA<Ok<void>>());
+            final found = await repository.fetchById(item.id);
+            expect(found, isA<Ok<{{name}}>>());
+            expect((found as Ok<{{name}}>).value, item);
+
+            final all = await repository.fetchAll();
+            expect((all as Ok<List<{{name}}>>).value, [item]);
+
+            await repository.delete(item.id);
+            final afterDelete = await repository.fetchAll();
+            expect((afterDelete as Ok<List<{{name}}>>).value, isEmpty);
+          });
+
+          test({{missing_name}}, () async {
+            final result = await Local{{repo}}().fetchById('missing');
+            expect(result, isA<Error<{{name}}>>());
+          });
+        }
+        """, local_uri=code.uri("data", f"local_{code.snake}_repository"), model_uri=code.model_uri,
+        package=code.package, repo=code.repository, sample=sample_item(code), name=code.name,
+        save_name=dart_string(f"saves, finds, lists and deletes {code.plural_label.lower()}"),
+        missing_name=dart_string(f"reports a missing {code.label} as an error"))
+
+
+def rest_repository_test(code: EntityCode) -> str:
+    """Unit test for the REST repository against http's MockClient."""
+    return render("""
+        import 'dart:convert';
+
+        import 'package:flutter_test/flutter_test.dart';
+        import 'package:http/http.dart' as http;
+        import 'package:http/testing.dart';
+        import 'package:{{package}}/data/services/api_client.dart';
+        import '{{remote_uri}}';
+        import '{{model_uri}}';
+        import 'package:{{package}}/utils/result.dart';
+
+        void main() {
+          final item = {{sample}};
+
+          test({{list_name}}, () async {
+            final client = MockClient((request) async {
+              expect(request.method, 'GET');
+              expect(request.url.path, {{path_literal}});
+              return http.Response(jsonEncode([item.toJson()]), 200);
+            });
+            final repository = Remote{{repo}}(
+              apiClient: ApiClient(baseUrl: 'https://api.test', client: client),
+            );
+
+            final result = await repository.fetchAll();
+            expect((result as Ok<List<{{name}}>>).value, [item]);
+          });
+
+          test('turns an HTTP error into an error result', () async {
+            final client = MockClient((request) async => http.Response('nope', 500));
+            final repository = Remote{{repo}}(
+              apiClient: ApiClient(baseUrl: 'https://api.test', client: client),
+            );
+
+            expect(await repository.fetchById(item.id), isA<Error<{{name}}>>());
+          });
+        }
+        """, package=code.package, remote_uri=code.uri("data", f"remote_{code.snake}_repository"),
+        model_uri=code.model_uri, sample=sample_item(code),
+        list_name=dart_string(f"lists {code.plural_label.lower()} from GET {code.api_path}"),
+        path_literal=dart_string(code.api_path), repo=code.repository, name=code.name)

@@ -1,0 +1,1 @@
+"""Infrastructure: resource definitions, the CloudFormation merge template, the embedded emulator."""

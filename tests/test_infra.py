@@ -1,0 +1,54 @@
+"""The CloudFormation merge template and the embedded emulator come from one set of definitions."""
+
+from __future__ import annotations
+
+import json
+
+from chalicelib import config
+from chalicelib.pipeline.state_machine import build_definition
+from chalicelib.store.schema import TABLES
+from infra.resources import run_phase_arn
+from infra.template import RUN_PHASE_PLACEHOLDER, TEMPLATE_PATH, build_template, render
+
+
+def test_the_committed_merge_template_is_up_to_date():
+    assert TEMPLATE_PATH.read_text() == render(), "run `python -m infra.template` and commit the result"
+
+
+def _key_shape(keys: list[dict]) -> list[tuple[str, str]]:
+    return [(key["AttributeName"], key["KeyType"]) for key in keys]
+
+
+def test_every_table_in_the_emulator_matches_the_template(fresh):
+    resources = build_template()["Resources"]
+    dynamodb = fresh.emulator.client("dynamodb")
+    for table in TABLES:
+        template_props = next(
+            resource["Properties"] for name, resource in resources.items()
+            if resource["Type"] == "AWS::DynamoDB::Table" and resource["Properties"]["TableName"]["Fn::Sub"].endswith(f"-{table.name}")
+        )
+        live = dynamodb.describe_table(TableName=config.load().table(table.name))["Table"]
+        assert _key_shape(live["KeySchema"]) == _key_shape(template_props["KeySchema"])
+        live_indexes = {index["IndexName"]: _key_shape(index["KeySchema"]) for index in live.get("GlobalSecondaryIndexes", [])}
+        template_indexes = {index["IndexName"]: _key_shape(index["KeySchema"])
+                            for index in template_props.get("GlobalSecondaryIndexes", [])}
+        assert live_indexes == template_indexes, table.name
+
+
+def test_the_queue_has_a_dead_letter_queue_in_both(fresh):
+    template = build_template()["Resources"]["JobsQueue"]["Properties"]
+    sqs = fresh.emulator.client("sqs")
+    url = sqs.get_queue_url(QueueName=config.load().queue_name)["QueueUrl"]
+    redrive = json.loads(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"])["Attributes"]["RedrivePolicy"])
+    assert int(redrive["maxReceiveCount"]) == template["RedrivePolicy"]["maxReceiveCount"]
+    assert redrive["deadLetterTargetArn"].endswith("-dlq")
+
+
+def test_the_emulator_runs_the_state_machine_of_the_template(fresh):
+    settings = config.load()
+    live = fresh.emulator.client("stepfunctions").describe_state_machine(stateMachineArn=settings.state_machine_arn)
+    template_definition, substitutions = build_template()["Resources"]["PipelineStateMachine"]["Properties"]["DefinitionString"]["Fn::Sub"]
+    assert "RunPhaseArn" in substitutions
+    arn = run_phase_arn(settings)
+    rendered = json.loads(template_definition.replace(RUN_PHASE_PLACEHOLDER, arn))
+    assert json.loads(live["definition"]) == rendered == build_definition(arn)
