@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 REQUEST ?= ../shared/examples/requests/pantry-saver.json
 PACKAGE_DIR ?= out/package
 
-.PHONY: install run demo test bench lint package
+.PHONY: install run demo test bench lint package localstack
 
 install: $(STAMP)
 
@@ -36,3 +36,7 @@ lint: install
 package: install
 	rm -rf $(PACKAGE_DIR)
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(PY) -m infra.package $(PACKAGE_DIR)
+
+# Deploy the package to a LocalStack already running on localhost:4566 (needs Docker; not used by tests).
+localstack: package
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(PY) -m infra.localstack $(PACKAGE_DIR)

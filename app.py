@@ -7,30 +7,54 @@ import logging
 
 from chalice import Chalice
 
-from chalicelib.api import auth_routes, docs, jobs, middleware, system
+from chalicelib import config
+from chalicelib.api import (
+    agents,
+    auth_routes,
+    docs,
+    hitl,
+    jobs,
+    middleware,
+    observability,
+    projects,
+    providers,
+    settings,
+    system,
+)
 
 app = Chalice(app_name="ai-software-factory")
 app.log.setLevel(logging.INFO)
 app.api.binary_types.append("application/zip")
 
-for blueprint in (system, auth_routes, jobs, docs):
+for blueprint in (system, auth_routes, jobs, hitl, docs):
     app.register_blueprint(blueprint.blueprint)
+app.register_blueprint(agents.blueprint)
+app.register_blueprint(providers.blueprint)
+app.register_blueprint(settings.blueprint)
+app.register_blueprint(observability.blueprint)
+app.register_blueprint(projects.blueprint)
 app.register_middleware(middleware.error_contract, "http")
 
 
-@app.on_sqs_message(queue="factory-jobs", batch_size=5, name="start_job")
+@app.on_sqs_message(queue=config.jobs_queue_name(), batch_size=5, name="start_job")
 def start_job(event):
-    """Start one Step Functions execution per queued job; failed messages go back (and on to the DLQ)."""
-    from chalicelib.pipeline import lifecycle
+    """Start one Step Functions execution per queued job; S3 notifications of request files create the
+    job first. Failed messages go back (and on to the DLQ) alone, as partial batch failures."""
+    from chalicelib.pipeline import lifecycle, request_files
 
     failures = []
     for record in event:
+        message_id = record.to_dict().get("messageId")
         try:
-            outcome = lifecycle.start_job(json.loads(record.body))
-            app.log.info("job message %s: %s", record.to_dict().get("messageId"), outcome)
+            message = json.loads(record.body)
+            if request_files.is_notification(message):
+                outcome = request_files.handle_notification(message)
+            else:
+                outcome = lifecycle.start_job(message)
+            app.log.info("job message %s: %s", message_id, outcome)
         except Exception:
-            app.log.exception("could not start job from message %s", record.to_dict().get("messageId"))
-            failures.append({"itemIdentifier": record.to_dict().get("messageId")})
+            app.log.exception("could not start job from message %s", message_id)
+            failures.append({"itemIdentifier": message_id})
     return {"batchItemFailures": failures}
 
 

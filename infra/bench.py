@@ -1,5 +1,5 @@
 """`make bench`: figures, not thresholds. Job time end to end, cold import cost, package size,
-generated files and lines, seconds per phase."""
+generated files and lines, seconds per phase, and the cost of reading cost figures as calls grow."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from chalicelib.domain.phases import PHASES
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 REQUEST = PROJECT_DIR.parent / "shared" / "examples" / "requests" / "pantry-saver.json"
 RUNS = 5
+READ_SAMPLES = 21
 
 
 def _import_seconds(statement: str) -> float:
@@ -77,6 +78,77 @@ def bench_jobs() -> None:
         stack.stop()
 
 
+class DynamoReads:
+    """Counts DynamoDB items read (GetItem hits, Query/Scan ScannedCount) by the app's shared resource."""
+
+    def __init__(self) -> None:
+        from chalicelib import config
+        from chalicelib.store import items
+
+        settings = config.load()
+        self.count = 0
+        items._resource(settings.region, settings.endpoint_url).meta.client.meta.events.register(
+            "after-call.dynamodb", self._after_call)
+
+    def _after_call(self, parsed: dict, **_: object) -> None:
+        if "Item" in parsed:
+            self.count += 1
+        elif "ScannedCount" in parsed:
+            self.count += int(parsed["ScannedCount"])
+        elif "Responses" in parsed:
+            self.count += sum(len(found) for found in parsed["Responses"].values())
+
+
+def _record_calls(team: str, start: int, stop: int) -> None:
+    """Write cost rows (and their counters) straight through the store, each in its own transaction."""
+    from decimal import Decimal
+
+    from chalicelib.store import costs
+
+    for number in range(start, stop):
+        costs.record(costs.CostRow(team, f"job-{number % 50}", "dev", f"agent-{number % 11}", "code", "bench",
+                                   "gpt-4o-mini", 1000, 200, Decimal("0.000270"), False, 10))
+
+
+def bench_cost_reads() -> None:
+    """Time and DynamoDB items read per request of /api/costs/summary and /api/kpis at 100 and 10,000 calls."""
+    from chalicelib import config
+    from infra.demo import call
+    from infra.emulator import free_port
+    from infra.stack import start_stack
+
+    stack = start_stack(free_port(), free_port())
+    try:
+        base, team = stack.api_url, "bench-costs"
+        token = json.loads(call(base, "POST", "/api/auth/token", body={"team_id": team},
+                                headers={"X-Admin-Key": config.load().admin_api_key})[1])["token"]
+        reads = DynamoReads()
+        figures: dict[tuple[str, int], tuple[float, float]] = {}
+        written = 0
+        for calls in (100, 10_000):
+            _record_calls(team, written, calls)
+            written = calls
+            for path in ("/api/costs/summary", "/api/kpis"):
+                call(base, "GET", path, token)
+                seconds, items_read = [], []
+                for _ in range(READ_SAMPLES):
+                    before, started = reads.count, time.perf_counter()
+                    call(base, "GET", path, token)
+                    seconds.append(time.perf_counter() - started)
+                    items_read.append(reads.count - before)
+                figures[(path, calls)] = (statistics.median(seconds), statistics.median(items_read))
+        summary = json.loads(call(base, "GET", "/api/costs/summary", token)[1])
+        if summary["total_calls"] != written:
+            raise SystemExit(f"bench cost figures are wrong: {summary['total_calls']} calls, expected {written}")
+        for path in ("/api/costs/summary", "/api/kpis"):
+            (small_s, small_n), (large_s, large_n) = figures[(path, 100)], figures[(path, 10_000)]
+            print(f"{path}: 100 calls {small_s * 1000:.1f} ms, {small_n:.0f} items read; "
+                  f"10,000 calls {large_s * 1000:.1f} ms, {large_n:.0f} items read; "
+                  f"ratio time {large_s / small_s:.2f}, items {large_n / max(small_n, 1):.2f}")
+    finally:
+        stack.stop()
+
+
 def bench_cold_start() -> None:
     app_seconds = _import_seconds("import app")
     boto_seconds = _import_seconds("import boto3")
@@ -96,4 +168,5 @@ def bench_package() -> None:
 if __name__ == "__main__":
     bench_cold_start()
     bench_jobs()
+    bench_cost_reads()
     bench_package()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import sys
 import time
@@ -110,6 +111,8 @@ def main(argv: list[str]) -> int:
     except PortInUse as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    # The progress display is the demo's output; the app's own info lines would interleave with it.
+    logging.getLogger("ai-software-factory").setLevel(logging.WARNING)
     from chalicelib import config
 
     try:

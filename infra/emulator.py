@@ -44,6 +44,56 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def use_item_level_transaction_rollback() -> None:
+    """Make the emulator's TransactWriteItems cost O(items touched), not O(table size).
+
+    moto snapshots every table a transaction touches (a deep copy) so it can roll back; with a
+    cost row per LLM call that makes each call slower as the table grows. Instead we skip the
+    table copy and snapshot just the items the transaction writes, restoring them on failure.
+    """
+    import copy
+    from types import SimpleNamespace
+
+    import moto.dynamodb.models as moto_dynamodb
+    from moto.dynamodb.models.table import Table
+
+    if getattr(moto_dynamodb.DynamoDBBackend, "_item_level_rollback", False):
+        return
+    moto_dynamodb.copy = SimpleNamespace(deepcopy=lambda value, *args: value if isinstance(value, Table)
+                                         else copy.deepcopy(value, *args))
+    original = moto_dynamodb.DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self, transact_items: list[dict[str, Any]]) -> None:
+        saved = []
+        for entry in transact_items:
+            op_type, op = next(iter(entry.items()))
+            if op.get("TableName") not in self.tables:
+                continue
+            table = self.get_table(op["TableName"])
+            if op_type == "Put":
+                names = [table.hash_key_attr] + ([table.range_key_attr] if table.range_key_attr else [])
+                key = {name: op["Item"][name] for name in names if name in op["Item"]}
+            else:
+                key = op.get("Key", {})
+            try:
+                current = self.get_item(op["TableName"], key)
+            except Exception:  # an invalid key: moto's own validation reports it below
+                continue
+            saved.append((op["TableName"], key, copy.deepcopy(current.to_json()["Attributes"]) if current else None))
+        try:
+            original(self, transact_items)
+        except Exception:
+            for table_name, key, attributes in saved:
+                if attributes is None:
+                    self.delete_item(table_name, key)
+                else:
+                    self.put_item(table_name, attributes)
+            raise
+
+    moto_dynamodb.DynamoDBBackend.transact_write_items = transact_write_items
+    moto_dynamodb.DynamoDBBackend._item_level_rollback = True
+
+
 class LambdaContext:
     """The parts of the Lambda context object handlers may read."""
 
@@ -197,6 +247,7 @@ class Emulator:
         ensure_port_free(self.host, self.port, "AWS emulator")
         self.configure_environment()
         default_user_config["stepfunctions"] = {"execute_state_machine": True}
+        use_item_level_transaction_rollback()
         handlers = {"run_phase": chalice_app.run_phase}
         wsgi = LambdaInvokeMiddleware(DomainDispatcherApplication(create_backend_app), handlers)
 

@@ -52,3 +52,23 @@ def test_the_emulator_runs_the_state_machine_of_the_template(fresh):
     arn = run_phase_arn(settings)
     rendered = json.loads(template_definition.replace(RUN_PHASE_PLACEHOLDER, arn))
     assert json.loads(live["definition"]) == rendered == build_definition(arn)
+
+
+def test_a_cancelled_transaction_in_the_emulator_leaves_every_item_as_it_was(fresh):
+    import pytest
+    from botocore.exceptions import ClientError
+
+    dynamodb = fresh.emulator.client("dynamodb")
+    table = config.load().table("projects")
+    dynamodb.put_item(TableName=table, Item={"team_id": {"S": "t"}, "slug": {"S": "a"}, "n": {"N": "1"}})
+    with pytest.raises(ClientError) as raised:
+        dynamodb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": table, "Item": {"team_id": {"S": "t"}, "slug": {"S": "b"}}}},
+            {"Update": {"TableName": table, "Key": {"team_id": {"S": "t"}, "slug": {"S": "a"}},
+                        "UpdateExpression": "SET n = :two", "ConditionExpression": "n = :zero",
+                        "ExpressionAttributeValues": {":two": {"N": "2"}, ":zero": {"N": "0"}}}},
+        ])
+    assert raised.value.response["Error"]["Code"] == "TransactionCanceledException"
+    assert "Item" not in dynamodb.get_item(TableName=table, Key={"team_id": {"S": "t"}, "slug": {"S": "b"}})
+    kept = dynamodb.get_item(TableName=table, Key={"team_id": {"S": "t"}, "slug": {"S": "a"}})["Item"]
+    assert kept["n"] == {"N": "1"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import pytest
 
@@ -159,6 +160,15 @@ def test_deleting_a_running_job_stops_its_execution(member, admin, monkeypatch, 
     release.set()
     assert member.get(f"/api/jobs/{slug}").status == 404
     assert jobs.get_item("team-a", slug) is None
+    fresh.emulator.settle()
+    deadline = time.time() + 10
+    leftovers = None
+    while time.time() < deadline:
+        leftovers = fresh.emulator.client("s3").list_object_versions(Bucket=config.load().bucket, Prefix=f"apps/team-a/{slug}/")
+        if not leftovers.get("Versions"):
+            break
+        time.sleep(0.2)
+    assert not leftovers.get("Versions"), "the phase that was running wrote files after the purge"
 
 
 def test_execution_names_are_unique_per_run_and_legal():

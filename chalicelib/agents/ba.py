@@ -50,7 +50,7 @@ def user_flows_md(spec: ProductSpec) -> str:
 def run(ctx: PhaseContext) -> PhaseOutcome:
     """Ask for the spec (the offline analyst derives it from the job) and write the documents."""
     spec = ask_model(ctx, "product_spec", _prompt(ctx),
-                     lambda: build_product_spec(ctx.job).model_dump_json(indent=2),
+                     lambda: build_product_spec(ctx.job, ctx.feature_mappings).model_dump_json(indent=2),
                      parse_model(ProductSpec), "a JSON object with the product spec")
     assert isinstance(spec, ProductSpec)
     ctx.workspace.write(PRODUCT_SPEC_PATH, json_text(spec.model_dump()))

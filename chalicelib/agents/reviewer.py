@@ -11,6 +11,7 @@ from chalicelib.agents.repair import HISTORY_PATH
 from chalicelib.pipeline.context import Finding, PhaseContext, PhaseOutcome, Workspace
 
 REVIEW_PATH = "docs/final_review.md"
+SECURITY_WAIVER_PATH = "docs/security_waiver.json"
 REQUIRED_PROJECT_FILES = ("source/pubspec.yaml", "source/lib/main.dart", "source/README.md")
 REQUIRED_REPORTS = (qa.REPORT_PATH, runtime.REPORT_PATH, security.REPORT_PATH)
 FINDING_SOURCES = (("QA", qa.FINDINGS_PATH), ("Runtime", runtime.FINDINGS_PATH), ("Security", security.FINDINGS_PATH))
@@ -54,7 +55,12 @@ def _findings_gate(workspace: Workspace, label: str, path: str) -> Gate:
         gate.reasons.append(f"{path} is missing: the {label.lower()} checks did not run")
         return gate
     blocking = [f for f in findings if qa.is_blocking(f)]
-    if blocking:
+    waiver = workspace.read(SECURITY_WAIVER_PATH) if label == "Security" else None
+    if blocking and waiver:
+        approver = json.loads(waiver).get("approved_by", "a human")
+        gate.notes.append(f"{len(blocking)} blocking security finding(s) accepted at a checkpoint by {approver}: "
+                          f"{qa.describe(blocking)}")
+    elif blocking:
         gate.reasons.append(f"{len(blocking)} blocking {label.lower()} finding(s): {qa.describe(blocking)}")
     warnings = sum(1 for f in findings if f.severity == "warning")
     if warnings:

@@ -55,8 +55,13 @@ def run(ctx: PhaseContext) -> PhaseOutcome:
     ctx.workspace.write(FINDINGS_PATH, json.dumps({"findings": [f.to_dict() for f in findings]}, indent=2) + "\n")
     high = [f for f in findings if f.severity == "high"]
     if high:
-        raise PhaseError(f"{len(high)} high-severity security finding(s): "
-                         + "; ".join(f"{f.file}:{f.line} {f.rule} ({f.message})" for f in high[:5]))
+        listed = "; ".join(f"{f.file}:{f.line} {f.rule} ({f.message})" for f in high[:5])
+        if ctx.settings.get("security_high_findings_checkpoint") == "true":
+            summary = f"{len(high)} high-severity finding(s) need a human's approval to ship: {listed}"
+            ctx.log("warning", f"security: {summary}")
+            return PhaseOutcome(status="passed", summary=summary, outputs=[REPORT_PATH, FINDINGS_PATH],
+                                findings=findings, data={"needs_approval": True, "high": len(high)})
+        raise PhaseError(f"{len(high)} high-severity security finding(s): {listed}")
     data = qa.quality_data(findings)
     summary = f"no high-severity findings; {data['errors']} error(s), {data['warnings']} warning(s)"
     ctx.log("info" if data["passed"] else "warning", f"security: {summary}")

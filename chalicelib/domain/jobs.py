@@ -138,6 +138,7 @@ class PhaseRow(BaseModel):
     outputs: list[str] = Field(default_factory=list)
     log_count: int = 0
     summary: str | None = None
+    findings: list[dict] = Field(default_factory=list)
 
 
 class CancelResult(BaseModel):

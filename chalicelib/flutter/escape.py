@@ -33,13 +33,23 @@ def yaml_string(text: str) -> str:
     return _YAML_NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~")
+_MARKDOWN_SPECIAL = set("\\`*_[]()#|<>~")
+_MARKDOWN_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
 
 
 def markdown_text(text: str) -> str:
-    """Inline Markdown that renders as the literal `text` on one line."""
+    """Inline Markdown that renders as the literal `text` on one line.
+
+    Characters that are markup anywhere are escaped; list and heading markers (`-`, `+`, `1.`)
+    only where they would start a block, so ordinary punctuation stays readable in the source.
+    """
     flat = " ".join(text.split())
-    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in flat)
+    escaped = "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in flat)
+    match = _MARKDOWN_LINE_START.match(escaped)
+    if match and match.group(1)[0].isdigit():
+        end = match.end()
+        return escaped[:end] + "\\" + escaped[end:]
+    return "\\" + escaped if match else escaped
 
 
 def json_text(value: object) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import get_args
 
 from chalicelib.domain.spec import JobSpec
 from chalicelib.flutter import naming
@@ -165,10 +166,11 @@ def _title(text: str) -> str:
 class _SpecBuilder:
     """Accumulates entities and features while the request is read; one instance per job."""
 
-    def __init__(self, job: JobSpec) -> None:
+    def __init__(self, job: JobSpec, known_kinds: dict[str, str] | None = None) -> None:
         self.job = job
         self.entities: dict[str, Entity] = {}
         self.features: list[Feature] = []
+        self.known_kinds = {text: kind for text, kind in (known_kinds or {}).items() if kind in get_args(FeatureKind)}
 
     def add_entity(self, entity: Entity) -> Entity:
         return self.entities.setdefault(entity.name, entity)
@@ -258,7 +260,7 @@ def _ensure_view_fields(kind: FeatureKind, entity: Entity) -> None:
 def _features(builder: _SpecBuilder) -> None:
     """Map every requested feature onto a kind; views come after CRUD so they find their entity."""
     requested = [t for t in (s.strip() for s in builder.job.features) if t] or ["items"]
-    kinds = [(text, _kind_of(text)) for text in requested]
+    kinds = [(text, builder.known_kinds.get(text.lower()) or _kind_of(text)) for text in requested]
     ordered = [k for k in kinds if k[1] in ("crud", "reminders", "auth")] + [
         k for k in kinds if k[1] not in ("crud", "reminders", "auth")]
     for text, kind in ordered:
@@ -444,9 +446,13 @@ def seed_color(style: str) -> str:
     return _FALLBACK_SEEDS[sum(map(ord, key)) % len(_FALLBACK_SEEDS)]
 
 
-def build_product_spec(job: JobSpec) -> ProductSpec:
-    """The deterministic product spec for a job: what the offline analyst answers."""
-    builder = _SpecBuilder(job)
+def build_product_spec(job: JobSpec, known_kinds: dict[str, str] | None = None) -> ProductSpec:
+    """The deterministic product spec for a job: what the offline analyst answers.
+
+    `known_kinds` (feature text -> kind) are mappings a human approved in earlier jobs; they win
+    over the keyword classifier.
+    """
+    builder = _SpecBuilder(job, known_kinds)
     _features(builder)
     features = builder.features
     screens = _screens(features, builder.entities)

@@ -92,8 +92,11 @@ def _routes(spec: ProductSpec) -> str:
             for p in screen.route_params:
                 path = path.replace(f":{p}", "\x00" + p)
             literal = dart_string(path).replace("\x00", "$").replace("\\u{0}", "$")
-            lines.append(f"  static String {route_helper(screen)}({params}) => {literal};")
-    return ("/// Every route path of the app; screens navigate with these, never with literals.\n"
+            helper = f"  static String {route_helper(screen)}({params}) =>"
+            lines.append(f"{helper} {literal};" if len(helper) + len(literal) + 2 <= 80
+                         else f"{helper}\n      {literal};")
+    return ("/// Every route path of the app; screens navigate with these, never with\n"
+            "/// literals.\n"
             "abstract final class Routes {\n" + "\n".join(lines) + "\n}\n")
 
 
@@ -138,6 +141,7 @@ def generate_project(spec: ProductSpec) -> dict[str, str]:
         "lib/utils/result.dart": app.RESULT,
         "lib/routing/routes.dart": _routes(spec),
         "test/ui/home_screen_test.dart": app.home_test(spec),
+        "test/widget_test.dart": app.smoke_test(spec),
     }
     if any(f.dart_type == "DateTime" for c in codes.values() for f in c.fields):
         files["lib/ui/core/pick_date.dart"] = app.PICK_DATE
@@ -238,7 +242,12 @@ def _router(spec: ProductSpec, builders: list[tuple[Screen, str]], uris: list[st
     for screen, built in builders:
         single = re.fullmatch(r"(\w+)\(viewModel: (.*)\)", built)
         if single and len(built) > 60:
-            built = f"{single.group(1)}(\n  viewModel: {single.group(2)},\n)"
+            view_model = single.group(2)
+            parts = re.fullmatch(r"(\w+)\((.*?)\)(\.\.load\(\))?", view_model)
+            if parts and len("          viewModel: ") + len(view_model) + 1 > 80:
+                args = "".join(f"    {arg},\n" for arg in parts.group(2).split(", "))
+                view_model = f"{parts.group(1)}(\n{args}  ){parts.group(3) or ''}"
+            built = f"{single.group(1)}(\n  viewModel: {view_model},\n)"
         args = "(context, state)" if "state." in built or "context." in built else "(_, __)"
         if "\n" in built:
             routes.append(f"GoRoute(\n  path: Routes.{route_const(screen)},\n  builder: {args} => "
@@ -288,6 +297,60 @@ def _router(spec: ProductSpec, builders: list[tuple[Screen, str]], uris: list[st
         """, imports=imports(*all_uris), routes=indent("\n".join(routes), 6))
 
 
+def platform_notes(spec: ProductSpec) -> str:
+    """What the platform folders need after `flutter create`, for the plugins this app uses."""
+    kinds = {f.kind for f in spec.features}
+    notes = []
+    if "reminders" in kinds:
+        notes.append(
+            "### Notifications (flutter_local_notifications)\n\n"
+            "Android, in `android/app/build.gradle`: the plugin needs core library desugaring\n"
+            "(in `build.gradle.kts`: `isCoreLibraryDesugaringEnabled = true` and\n"
+            "`coreLibraryDesugaring(\"com.android.tools:desugar_jdk_libs:2.0.4\")`).\n\n"
+            "```groovy\nandroid {\n    compileOptions {\n        coreLibraryDesugaringEnabled true\n"
+            "    }\n}\ndependencies {\n"
+            "    coreLibraryDesugaring 'com.android.tools:desugar_jdk_libs:2.0.4'\n}\n```\n\n"
+            "Android, in `android/app/src/main/AndroidManifest.xml`: the permission to post\n"
+            "notifications (Android 13+ asks the user; the app requests it when the first\n"
+            "reminder is scheduled) and the receivers that deliver scheduled notifications and\n"
+            "restore them after a reboot.\n\n"
+            "```xml\n<uses-permission android:name=\"android.permission.POST_NOTIFICATIONS\"/>\n"
+            "<uses-permission android:name=\"android.permission.RECEIVE_BOOT_COMPLETED\"/>\n"
+            "<!-- inside <application> -->\n"
+            "<receiver android:exported=\"false\"\n"
+            "    android:name=\"com.dexterous.flutterlocalnotifications.ScheduledNotificationReceiver\" />\n"
+            "<receiver android:exported=\"false\"\n"
+            "    android:name=\"com.dexterous.flutterlocalnotifications.ScheduledNotificationBootReceiver\">\n"
+            "    <intent-filter>\n"
+            "        <action android:name=\"android.intent.action.BOOT_COMPLETED\"/>\n"
+            "        <action android:name=\"android.intent.action.MY_PACKAGE_REPLACED\"/>\n"
+            "    </intent-filter>\n</receiver>\n```\n\n"
+            "Reminders are scheduled with `AndroidScheduleMode.inexactAllowWhileIdle`, so the\n"
+            "exact-alarm permissions (`SCHEDULE_EXACT_ALARM`, `USE_EXACT_ALARM`) are not needed;\n"
+            "a reminder may arrive a few minutes late. Switch to `exactAllowWhileIdle` and declare\n"
+            "`SCHEDULE_EXACT_ALARM` if it must be on the minute.\n\n"
+            "iOS asks for permission when the app starts (`DarwinInitializationSettings`).\n"
+            + ("Web has no local notifications: reminders are saved but not shown there.\n"
+               if "web" in spec.platforms else ""))
+    if "map" in kinds:
+        notes.append(
+            "### Map (flutter_map)\n\n"
+            "Tiles come from OpenStreetMap over the network. `flutter create` adds the INTERNET\n"
+            "permission only to the debug manifest; add it to\n"
+            "`android/app/src/main/AndroidManifest.xml` for release builds:\n\n"
+            "```xml\n<uses-permission android:name=\"android.permission.INTERNET\"/>\n```\n\n"
+            "The map shows saved places only and never reads the device location, so no location\n"
+            "permission is needed. Follow the OpenStreetMap tile usage policy (or use your own\n"
+            "tile server) before publishing.")
+    if spec.backend in ("rest", "firebase", "supabase") and "map" not in kinds:
+        notes.append(
+            "### Network\n\n"
+            "`flutter create` adds the INTERNET permission only to the debug manifest; add\n"
+            "`<uses-permission android:name=\"android.permission.INTERNET\"/>` to\n"
+            "`android/app/src/main/AndroidManifest.xml` for release builds.")
+    return "\n\n".join(n.rstrip("\n") for n in notes)
+
+
 def readme(spec: ProductSpec) -> str:
     """The app's README: how to run it, configure the backend, and what it does."""
     platforms = ",".join(spec.platforms)
@@ -298,9 +361,14 @@ def readme(spec: ProductSpec) -> str:
         "firebase": (
             "1. Create a Firebase project and enable Email/Password sign-in and Cloud Firestore.\n"
             "2. Install the FlutterFire CLI: `dart pub global activate flutterfire_cli`.\n"
-            "3. Run `flutterfire configure` in this folder; it registers the apps and adds the\n"
-            "   platform config files. Then `flutter run`.\n"
-            "4. Deploy the security rules from `docs/backend_plan.md`.\n\n"
+            "3. Run `flutterfire configure` in this folder; it registers the apps, adds the\n"
+            "   platform config files and writes `lib/firebase_options.dart`. On web (and\n"
+            "   wherever you prefer explicit options) import that file in\n"
+            "   `lib/config/dependencies.dart` and call\n"
+            "   `Firebase.initializeApp(options: DefaultFirebaseOptions.currentPlatform)`.\n"
+            "4. The Firebase plugins need Android `minSdk = 23` (in `android/app/build.gradle`)\n"
+            "   and iOS 13 (`platform :ios, '13.0'` in `ios/Podfile`).\n"
+            "5. Deploy the security rules from `docs/backend_plan.md`, then `flutter run`.\n\n"
             "Without Firebase, run with `--dart-define=USE_LOCAL_DATA=true`."),
         "supabase": (
             "1. Create a Supabase project and the tables from `docs/backend_plan.md`, with row level "
@@ -314,12 +382,19 @@ def readme(spec: ProductSpec) -> str:
             "```sh\nflutter run --dart-define=API_BASE_URL=https://api.example.com\n```\n\n"
             "Without a server, run with `--dart-define=USE_LOCAL_DATA=true`."),
     }[spec.backend]
+    notes = platform_notes(spec)
+    run = "flutter run" if spec.backend == "none" else "flutter run --dart-define=USE_LOCAL_DATA=true"
+    run_note = "" if spec.backend == "none" else (
+        "The first run keeps data on the device; connect the backend as described below,\n"
+        "then run without `USE_LOCAL_DATA`.\n")
+    notes_section = f"## Platform setup\n\n{notes}\n\n" if notes else ""
     return (f"# {markdown_text(spec.app_name)}\n\n{markdown_text(spec.description)}\n\n"
             "## Run it\n\n"
             f"```sh\nflutter create . --platforms={platforms} --project-name {spec.package_name}\n"
-            "flutter pub get\nflutter test\nflutter run\n```\n\n"
-            "`flutter create .` only adds the platform folders; it keeps the generated files.\n\n"
-            f"## Backend: {spec.backend}\n\n{backend}\n\n"
+            f"flutter pub get\nflutter test\n{run}\n```\n\n"
+            "`flutter create .` only adds the platform folders; it keeps the generated files.\n"
+            f"{run_note}\n"
+            f"## Backend: {spec.backend}\n\n{backend}\n\n{notes_section}"
             f"## Features\n\n{features}\n\n"
             "## Architecture\n\n"
             "Feature-first folders following the Flutter team's architecture guide: each feature has\n"

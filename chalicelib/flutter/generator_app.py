@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from chalicelib.flutter.escape import dart_string
-from chalicelib.flutter.generator_dart import imports, indent, render
+from chalicelib.flutter.generator_dart import call, imports, indent, render
 from chalicelib.flutter.spec import ProductSpec
 
 RESULT = """
-/// The outcome of an operation that can fail: [Ok] with a value or [Error] with an exception.
+/// The outcome of an operation that can fail: [Ok] with a value or [Error]
+/// with an exception.
 sealed class Result<T> {
   const Result();
 
@@ -69,11 +70,18 @@ class ErrorView extends StatelessWidget {
         child: Column(
           mainAxisSize: MainAxisSize.min,
           children: [
-            Icon(Icons.error_outline, size: 48, color: Theme.of(context).colorScheme.error),
+            Icon(
+              Icons.error_outline,
+              size: 48,
+              color: Theme.of(context).colorScheme.error,
+            ),
             const SizedBox(height: 12),
             Text(message, textAlign: TextAlign.center),
             const SizedBox(height: 12),
-            FilledButton.tonal(onPressed: onRetry, child: const Text('Try again')),
+            FilledButton.tonal(
+              onPressed: onRetry,
+              child: const Text('Try again'),
+            ),
           ],
         ),
       ),
@@ -114,7 +122,8 @@ import 'package:intl/intl.dart';
 String formatDate(DateTime value) => DateFormat.yMMMd().format(value);
 
 /// A date and time, e.g. "Jan 15, 2030 9:30 AM".
-String formatDateTime(DateTime value) => DateFormat.yMMMd().add_jm().format(value);
+String formatDateTime(DateTime value) =>
+    DateFormat.yMMMd().add_jm().format(value);
 
 /// A number with grouping and at most two decimals.
 String formatNumber(num value) => NumberFormat('#,##0.##').format(value);
@@ -155,11 +164,13 @@ import 'package:flutter_local_notifications/flutter_local_notifications.dart';
 import 'package:timezone/data/latest_all.dart' as tz_data;
 import 'package:timezone/timezone.dart' as tz;
 
-/// A stable notification id for an item id (String.hashCode may differ between runs).
+/// A stable notification id for an item id (String.hashCode may differ
+/// between runs).
 int notificationIdFor(String id) =>
     id.codeUnits.fold(17, (hash, unit) => (hash * 31 + unit) & 0x7fffffff);
 
-/// Schedules and cancels local notifications; view models depend on this interface.
+/// Schedules and cancels local notifications; view models depend on this
+/// interface.
 abstract interface class NotificationService {
   /// Shows a notification with [title] and [body] at [at].
   Future<void> schedule({
@@ -176,6 +187,7 @@ abstract interface class NotificationService {
 /// [NotificationService] backed by flutter_local_notifications.
 class LocalNotificationService implements NotificationService {
   final _plugin = FlutterLocalNotificationsPlugin();
+  bool _permissionRequested = false;
 
   /// Prepares time zones and the plugin; call once before [runApp].
   Future<void> initialize() async {
@@ -197,6 +209,7 @@ class LocalNotificationService implements NotificationService {
     if (at.isBefore(DateTime.now())) {
       return;
     }
+    await _requestPermissionOnce();
     await _plugin.zonedSchedule(
       id,
       title,
@@ -218,6 +231,19 @@ class LocalNotificationService implements NotificationService {
 
   @override
   Future<void> cancel(int id) => _plugin.cancel(id);
+
+  /// Asks for the notification permission (Android 13+) when the first
+  /// notification is scheduled; iOS asks when the plugin is initialised.
+  Future<void> _requestPermissionOnce() async {
+    if (_permissionRequested) {
+      return;
+    }
+    _permissionRequested = true;
+    await _plugin
+        .resolvePlatformSpecificImplementation<
+            AndroidFlutterLocalNotificationsPlugin>()
+        ?.requestNotificationsPermission();
+  }
 }
 """.lstrip()
 
@@ -248,7 +274,8 @@ class FakeNotificationService implements NotificationService {
 SHARE_SERVICE = """
 import 'package:share_plus/share_plus.dart';
 
-/// Opens the system share sheet; screens depend on this class so tests can replace it.
+/// Opens the system share sheet; screens depend on this class so tests can
+/// replace it.
 class ShareService {
   const ShareService();
 
@@ -299,16 +326,21 @@ class ApiClient {
 
   /// GET [path], expecting a JSON array of objects.
   Future<Result<List<Map<String, dynamic>>>> getList(String path) async {
-    final result = await _send(() => _client.get(_uri(path), headers: _headers));
+    final result = await _send(
+      () => _client.get(_uri(path), headers: _headers),
+    );
     return switch (result) {
-      Ok(:final value) => Result.ok((value as List<dynamic>).cast<Map<String, dynamic>>()),
+      Ok(:final value) =>
+        Result.ok((value as List<dynamic>).cast<Map<String, dynamic>>()),
       Error(:final error) => Result.error(error),
     };
   }
 
   /// GET [path], expecting a JSON object.
   Future<Result<Map<String, dynamic>>> getObject(String path) async {
-    final result = await _send(() => _client.get(_uri(path), headers: _headers));
+    final result = await _send(
+      () => _client.get(_uri(path), headers: _headers),
+    );
     return switch (result) {
       Ok(:final value) => Result.ok(value as Map<String, dynamic>),
       Error(:final error) => Result.error(error),
@@ -316,7 +348,10 @@ class ApiClient {
   }
 
   /// POST [body] to [path], expecting a JSON object back.
-  Future<Result<Map<String, dynamic>>> post(String path, Map<String, dynamic> body) async {
+  Future<Result<Map<String, dynamic>>> post(
+    String path,
+    Map<String, dynamic> body,
+  ) async {
     final result = await _send(
       () => _client.post(_uri(path), headers: _headers, body: jsonEncode(body)),
     );
@@ -339,20 +374,25 @@ class ApiClient {
 
   /// DELETE [path].
   Future<Result<void>> delete(String path) async {
-    final result = await _send(() => _client.delete(_uri(path), headers: _headers));
+    final result = await _send(
+      () => _client.delete(_uri(path), headers: _headers),
+    );
     return switch (result) {
       Ok() => const Result.ok(null),
       Error(:final error) => Result.error(error),
     };
   }
 
-  Future<Result<Object?>> _send(Future<http.Response> Function() request) async {
+  Future<Result<Object?>> _send(
+    Future<http.Response> Function() request,
+  ) async {
     try {
       final response = await request();
       if (response.statusCode < 200 || response.statusCode >= 300) {
         return Result.error(ApiException(response.statusCode, response.body));
       }
-      return Result.ok(response.body.isEmpty ? null : jsonDecode(response.body));
+      final body = response.body;
+      return Result.ok(body.isEmpty ? null : jsonDecode(body));
     } on Exception catch (error) {
       return Result.error(error);
     }
@@ -376,12 +416,17 @@ def theme(spec: ProductSpec) -> str:
           static ThemeData get dark => _build(Brightness.dark);
 
           static ThemeData _build(Brightness brightness) {
-            final colorScheme = ColorScheme.fromSeed(seedColor: seedColor, brightness: brightness);
+            final colorScheme = ColorScheme.fromSeed(
+              seedColor: seedColor,
+              brightness: brightness,
+            );
             return ThemeData(
               useMaterial3: true,
               colorScheme: colorScheme,
               visualDensity: {{density}},
-              inputDecorationTheme: const InputDecorationTheme(border: OutlineInputBorder()),
+              inputDecorationTheme: const InputDecorationTheme(
+                border: OutlineInputBorder(),
+              ),
             );
           }
         }
@@ -424,7 +469,10 @@ def auth_files(spec: ProductSpec, feature_id: str) -> dict[str, str]:
           bool get isAuthenticated;
 
           /// Signs in with email and password.
-          Future<Result<void>> signIn({required String email, required String password});
+          Future<Result<void>> signIn({
+            required String email,
+            required String password,
+          });
 
           /// Signs the current user out.
           Future<Result<void>> signOut();
@@ -434,7 +482,8 @@ def auth_files(spec: ProductSpec, feature_id: str) -> dict[str, str]:
         import '{{base}}/data/auth_repository.dart';
         import '{{result}}';
 
-        /// A device-only session for running the app without a backend; it keeps no password.
+        /// A device-only session for running the app without a backend; it keeps no
+        /// password.
         class LocalAuthRepository extends AuthRepository {
           bool _isAuthenticated = false;
 
@@ -442,7 +491,10 @@ def auth_files(spec: ProductSpec, feature_id: str) -> dict[str, str]:
           bool get isAuthenticated => _isAuthenticated;
 
           @override
-          Future<Result<void>> signIn({required String email, required String password}) async {
+          Future<Result<void>> signIn({
+            required String email,
+            required String password,
+          }) async {
             _isAuthenticated = true;
             notifyListeners();
             return const Result.ok(null);
@@ -466,7 +518,8 @@ def auth_files(spec: ProductSpec, feature_id: str) -> dict[str, str]:
 
             /// Email and password sign-in with Firebase Authentication.
             class RemoteAuthRepository extends AuthRepository {
-              RemoteAuthRepository({FirebaseAuth? auth}) : _auth = auth ?? FirebaseAuth.instance {
+              RemoteAuthRepository({FirebaseAuth? auth})
+                  : _auth = auth ?? FirebaseAuth.instance {
                 _subscription = _auth.authStateChanges().listen((_) => notifyListeners());
               }
 
@@ -477,9 +530,15 @@ def auth_files(spec: ProductSpec, feature_id: str) -> dict[str, str]:
               bool get isAuthenticated => _auth.currentUser != null;
 
               @override
-              Future<Result<void>> signIn({required String email, required String password}) async {
+              Future<Result<void>> signIn({
+                required String email,
+                required String password,
+              }) async {
                 try {
-                  await _auth.signInWithEmailAndPassword(email: email, password: password);
+                  await _auth.signInWithEmailAndPassword(
+                    email: email,
+                    password: password,
+                  );
                   return const Result.ok(null);
                 } on Exception catch (error) {
                   return Result.error(error);
@@ -514,7 +573,9 @@ def auth_files(spec: ProductSpec, feature_id: str) -> dict[str, str]:
             class RemoteAuthRepository extends AuthRepository {
               RemoteAuthRepository({SupabaseClient? client})
                   : _client = client ?? Supabase.instance.client {
-                _subscription = _client.auth.onAuthStateChange.listen((_) => notifyListeners());
+                _subscription = _client.auth.onAuthStateChange.listen(
+                  (_) => notifyListeners(),
+                );
               }
 
               final SupabaseClient _client;
@@ -524,9 +585,15 @@ def auth_files(spec: ProductSpec, feature_id: str) -> dict[str, str]:
               bool get isAuthenticated => _client.auth.currentSession != null;
 
               @override
-              Future<Result<void>> signIn({required String email, required String password}) async {
+              Future<Result<void>> signIn({
+                required String email,
+                required String password,
+              }) async {
                 try {
-                  await _client.auth.signInWithPassword(email: email, password: password);
+                  await _client.auth.signInWithPassword(
+                    email: email,
+                    password: password,
+                  );
                   return const Result.ok(null);
                 } on Exception catch (error) {
                   return Result.error(error);
@@ -557,7 +624,8 @@ def auth_files(spec: ProductSpec, feature_id: str) -> dict[str, str]:
 
             /// Signs in with POST /auth/token; the token lives in memory only.
             class RemoteAuthRepository extends AuthRepository {
-              RemoteAuthRepository({required ApiClient apiClient}) : _apiClient = apiClient;
+              RemoteAuthRepository({required ApiClient apiClient})
+                  : _apiClient = apiClient;
 
               final ApiClient _apiClient;
               bool _isAuthenticated = false;
@@ -566,7 +634,10 @@ def auth_files(spec: ProductSpec, feature_id: str) -> dict[str, str]:
               bool get isAuthenticated => _isAuthenticated;
 
               @override
-              Future<Result<void>> signIn({required String email, required String password}) async {
+              Future<Result<void>> signIn({
+                required String email,
+                required String password,
+              }) async {
                 final result = await _apiClient.post(
                   '/auth/token',
                   {'email': email, 'password': password},
@@ -616,7 +687,10 @@ def auth_files(spec: ProductSpec, feature_id: str) -> dict[str, str]:
             _isBusy = true;
             _errorMessage = null;
             notifyListeners();
-            final result = await _authRepository.signIn(email: email, password: password);
+            final result = await _authRepository.signIn(
+              email: email,
+              password: password,
+            );
             if (result is Error<void>) {
               _errorMessage = 'Sign in failed. Check your email and password.';
             }
@@ -671,7 +745,10 @@ def auth_files(spec: ProductSpec, feature_id: str) -> dict[str, str]:
                     child: ListView(
                       padding: const EdgeInsets.all(24),
                       children: [
-                        Text('Sign in', style: Theme.of(context).textTheme.headlineSmall),
+                        Text(
+                          'Sign in',
+                          style: Theme.of(context).textTheme.headlineSmall,
+                        ),
                         const SizedBox(height: 16),
                         TextFormField(
                           controller: _email,
@@ -702,7 +779,12 @@ def auth_files(spec: ProductSpec, feature_id: str) -> dict[str, str]:
                         ),
                         if (error != null) ...[
                           const SizedBox(height: 12),
-                          Text(error, style: TextStyle(color: Theme.of(context).colorScheme.error)),
+                          Text(
+                            error,
+                            style: TextStyle(
+                              color: Theme.of(context).colorScheme.error,
+                            ),
+                          ),
                         ],
                         const SizedBox(height: 24),
                         FilledButton(
@@ -729,15 +811,23 @@ def auth_files(spec: ProductSpec, feature_id: str) -> dict[str, str]:
           testWidgets('validates before signing in', (tester) async {
             final repository = LocalAuthRepository();
             final viewModel = SignInViewModel(authRepository: repository);
-            await tester.pumpWidget(MaterialApp(home: SignInScreen(viewModel: viewModel)));
+            await tester.pumpWidget(
+              MaterialApp(home: SignInScreen(viewModel: viewModel)),
+            );
 
             await tester.tap(find.widgetWithText(FilledButton, 'Sign in'));
             await tester.pump();
             expect(find.text('Enter your email'), findsOneWidget);
             expect(repository.isAuthenticated, isFalse);
 
-            await tester.enterText(find.byType(TextFormField).first, 'ada@example.com');
-            await tester.enterText(find.byType(TextFormField).last, 'secret123');
+            await tester.enterText(
+              find.byType(TextFormField).first,
+              'ada@example.com',
+            );
+            await tester.enterText(
+              find.byType(TextFormField).last,
+              'secret123',
+            );
             await tester.tap(find.widgetWithText(FilledButton, 'Sign in'));
             await tester.pump();
             expect(repository.isAuthenticated, isTrue);
@@ -749,7 +839,8 @@ def auth_files(spec: ProductSpec, feature_id: str) -> dict[str, str]:
 
 def home_screen(spec: ProductSpec, has_auth: bool, route_names: dict[str, str]) -> str:
     """lib/ui/home/home_screen.dart: the landing screen linking to every feature."""
-    entries = [f"_Destination({dart_string(d.label)}, Icons.{d.icon}, Routes.{route_names[d.route]}),"
+    entries = [call("_Destination", [dart_string(d.label), f"Icons.{d.icon}",
+                                     f"Routes.{route_names[d.route]}"], 2, ",")
                for d in spec.navigation.destinations]
     sign_out = render("""
         actions: [
@@ -787,14 +878,14 @@ def home_screen(spec: ProductSpec, has_auth: bool, route_names: dict[str, str]) 
           @override
           Widget build(BuildContext context) {
             return Scaffold(
-              appBar: AppBar(
-                title: const Text(AppConfig.title),
-                {{sign_out}}
-              ),
+              appBar: {{app_bar}},
               body: ListView(
                 padding: const EdgeInsets.all(16),
                 children: [
-                  Text(AppConfig.description, style: Theme.of(context).textTheme.bodyLarge),
+                  Text(
+                    AppConfig.description,
+                    style: Theme.of(context).textTheme.bodyLarge,
+                  ),
                   const SizedBox(height: 16),
                   for (final destination in _destinations)
                     Card(
@@ -811,24 +902,57 @@ def home_screen(spec: ProductSpec, has_auth: bool, route_names: dict[str, str]) 
           }
         }
         """, pkg=spec.package_name, entries=indent("\n".join(entries), 2), ctor=ctor,
-        sign_out=indent(sign_out.strip(), 8))
+        app_bar=indent("AppBar(\n  title: const Text(AppConfig.title),\n  " + indent(
+            sign_out.strip(), 2) + "\n)" if has_auth else "AppBar(title: const Text(AppConfig.title))",
+            6))
+
+
+def smoke_test(spec: ProductSpec) -> str:
+    """test/widget_test.dart: both themes build and the home screen shows the app's title.
+
+    It also holds the path `flutter create .` would otherwise fill with its counter-app test,
+    which does not compile against this project.
+    """
+    return render("""
+        {{imports}}
+
+        void main() {
+          testWidgets('home shows the app title in both themes', (tester) async {
+            for (final theme in [AppTheme.light, AppTheme.dark]) {
+              await tester.pumpWidget(
+                MaterialApp(theme: theme, home: const HomeScreen()),
+              );
+              expect(find.text(AppConfig.title), findsOneWidget);
+            }
+          });
+        }
+        """, imports=imports("package:flutter/material.dart", "package:flutter_test/flutter_test.dart",
+                             f"package:{spec.package_name}/config/app_config.dart",
+                             f"package:{spec.package_name}/ui/core/theme.dart",
+                             f"package:{spec.package_name}/ui/home/home_screen.dart"))
 
 
 def home_test(spec: ProductSpec) -> str:
+    """test/ui/home_screen_test.dart: the home screen links to every feature."""
     checks = "\n".join(f"    expect(find.text({dart_string(d.label)}), findsOneWidget);"
                        for d in spec.navigation.destinations)
     return render("""
-        import 'package:flutter/material.dart';
-        import 'package:flutter_test/flutter_test.dart';
-        import 'package:{{pkg}}/ui/home/home_screen.dart';
+        {{imports}}
 
         void main() {
-          testWidgets('links to every feature', (tester) async {
+          testWidgets('home links to every feature', (tester) async {
+            // A tall window, so every destination of the list is built and on screen.
+            tester.view.physicalSize = const Size(800, 2400);
+            tester.view.devicePixelRatio = 1;
+            addTearDown(tester.view.reset);
+
             await tester.pumpWidget(const MaterialApp(home: HomeScreen()));
         {{checks}}
           });
         }
-        """, pkg=spec.package_name, checks=checks)
+        """, imports=imports("package:flutter/material.dart", "package:flutter_test/flutter_test.dart",
+                             f"package:{spec.package_name}/ui/home/home_screen.dart"),
+        checks=checks)
 
 
 def app_shell(spec: ProductSpec, has_auth: bool) -> str:

@@ -5,10 +5,17 @@ from __future__ import annotations
 from chalicelib.flutter.escape import dart_comment, dart_string
 from chalicelib.flutter.generator_dart import (
     EntityCode,
+    call,
+    empty_text,
+    error_and_empty,
     imports,
     indent,
+    pump_widget,
     render,
-    sample_item,
+    sample_declaration,
+    sample_list,
+    test_view_model,
+    vm_constructor,
 )
 from chalicelib.flutter.spec import EntityField, Feature, ProductSpec
 
@@ -21,22 +28,25 @@ def list_view_model(code: EntityCode) -> str:
     toggle = code.toggle_field
     toggle_method = ""
     if toggle:
-        toggle_method = render("""
-
+        save = call("_repository.save",
+                    [f"item.copyWith({toggle.name}: !item.{toggle.name})"],
+                    len("    final result = await "), ";")
+        toggle_method = "\n\n  " + indent(render("""
             /// Flips {{label}} and saves the item.
             Future<void> toggle({{name}} item) async {
-              final result = await _repository.save(item.copyWith({{field}}: !item.{{field}}));
+              final result = await {{save}}
               if (result is Error<void>) {
                 _error = result.error;
               }
               await load();
-            }""", label=dart_comment(toggle.label.lower()), name=code.name, field=toggle.name)
+            }""", label=dart_comment(toggle.label.lower()), name=code.name,
+            save=indent(save, 2)), 2)
     return render("""
         {{imports}}
 
         /// State of the {{plural}} list: loading, error, items.
         class {{name}}ListViewModel extends ChangeNotifier {
-          {{name}}ListViewModel({required {{repo}} repository}) : _repository = repository;
+          {{ctor}}
 
           final {{repo}} _repository;
           List<{{name}}> _items = [];
@@ -66,7 +76,10 @@ def list_view_model(code: EntityCode) -> str:
         """, imports=imports("package:flutter/foundation.dart", code.model_uri, code.repository_uri,
                              f"package:{code.package}/utils/result.dart"),
         plural=dart_comment(code.plural_label.lower()), name=code.name, repo=code.repository,
-        label=dart_comment(code.label), toggle_method=toggle_method)
+        label=dart_comment(code.label), toggle_method=toggle_method,
+        ctor=indent(vm_constructor(f"{code.name}ListViewModel",
+                                   [f"required {code.repository} repository"],
+                                   ["_repository = repository"]), 2))
 
 
 def _toggle_widget(code: EntityCode) -> str:
@@ -76,13 +89,15 @@ def _toggle_widget(code: EntityCode) -> str:
     if toggle.name == "isFavourite":
         return render("""
             IconButton(
-              tooltip: item.isFavourite ? 'Remove from favourites' : 'Add to favourites',
+              tooltip: item.isFavourite
+                  ? 'Remove from favourites'
+                  : 'Add to favourites',
               icon: Icon(item.isFavourite ? Icons.star : Icons.star_border),
               onPressed: () => viewModel.toggle(item),
             )""")
-    if toggle.name == "isEnabled":
-        return f"Switch(value: item.{toggle.name}, onChanged: (_) => viewModel.toggle(item))"
-    return f"Checkbox(value: item.{toggle.name}, onChanged: (_) => viewModel.toggle(item))"
+    widget = "Switch" if toggle.name == "isEnabled" else "Checkbox"
+    return call(widget, [f"value: item.{toggle.name}", "onChanged: (_) => viewModel.toggle(item)"],
+                len("                trailing: "), "")
 
 
 def list_screen(code: EntityCode, routes: dict[str, str], icon: str) -> str:
@@ -113,12 +128,7 @@ def list_screen(code: EntityCode, routes: dict[str, str], icon: str) -> str:
                   if (viewModel.isLoading && viewModel.items.isEmpty) {
                     return const LoadingView();
                   }
-                  if (viewModel.error != null) {
-                    return ErrorView(message: {{error}}, onRetry: viewModel.load);
-                  }
-                  if (viewModel.items.isEmpty) {
-                    return const EmptyView(icon: Icons.{{icon}}, message: {{empty}});
-                  }
+                  {{states}}
                   return ListView.separated(
                     itemCount: viewModel.items.length,
                     separatorBuilder: (context, index) => const Divider(height: 1),
@@ -129,7 +139,7 @@ def list_screen(code: EntityCode, routes: dict[str, str], icon: str) -> str:
                         subtitle: Text(item.summary),
                         trailing: {{trailing}},
                         onTap: () async {
-                          await context.push(Routes.{{detail_for}}(item.id));
+                          {{push_detail}}
                           await viewModel.load();
                         },
                       );
@@ -145,9 +155,11 @@ def list_screen(code: EntityCode, routes: dict[str, str], icon: str) -> str:
                              f"package:{code.package}/routing/routes.dart",
                              f"package:{code.package}/ui/core/widgets/state_views.dart"),
         label=dart_comment(code.label), name=code.name, title=dart_string(code.plural_label),
-        new_route=routes["new"], error=dart_string(f"Could not load {code.plural_label.lower()}."),
-        icon=icon, empty=dart_string(f"No {code.plural_label.lower()} yet. Tap Add to create one."),
-        trailing=indent(_toggle_widget(code), 16), detail_for=routes["detail_for"])
+        new_route=routes["new"],
+        states=indent(error_and_empty(code.plural_label.lower(), icon, empty_text(code), 10), 10),
+        trailing=indent(_toggle_widget(code), 16),
+        push_detail=indent(call("await context.push",
+                                [f"Routes.{routes['detail_for']}(item.id)"], 18, ";"), 18))
 
 
 def detail_view_model(code: EntityCode) -> str:
@@ -156,8 +168,7 @@ def detail_view_model(code: EntityCode) -> str:
 
         /// State of one {{label}}'s detail screen.
         class {{name}}DetailViewModel extends ChangeNotifier {
-          {{name}}DetailViewModel({required {{repo}} repository, required this.id})
-              : _repository = repository;
+          {{ctor}}
 
           final {{repo}} _repository;
           final String id;
@@ -193,7 +204,10 @@ def detail_view_model(code: EntityCode) -> str:
         }
         """, imports=imports("package:flutter/foundation.dart", code.model_uri, code.repository_uri,
                              f"package:{code.package}/utils/result.dart"),
-        label=dart_comment(code.label), name=code.name, repo=code.repository)
+        label=dart_comment(code.label), name=code.name, repo=code.repository,
+        ctor=indent(vm_constructor(f"{code.name}DetailViewModel",
+                                   [f"required {code.repository} repository", "required this.id"],
+                                   ["_repository = repository"]), 2))
 
 
 def detail_screen(code: EntityCode, routes: dict[str, str], share: bool) -> str:
@@ -265,7 +279,7 @@ def detail_screen(code: EntityCode, routes: dict[str, str], share: bool) -> str:
                         onPressed: item == null
                             ? null
                             : () async {
-                                await context.push(Routes.{{edit_for}}(item.id));
+                                {{push_edit}}
                                 await viewModel.load();
                               },
                       ),
@@ -287,7 +301,7 @@ def detail_screen(code: EntityCode, routes: dict[str, str], share: bool) -> str:
               return const LoadingView();
             }
             if (item == null) {
-              return ErrorView(message: {{error}}, onRetry: viewModel.load);
+              return {{error_view}}
             }
             return ListView(
               children: [
@@ -305,18 +319,24 @@ def detail_screen(code: EntityCode, routes: dict[str, str], share: bool) -> str:
                              *share_imports),
         label=dart_comment(code.label), name=code.name,
         delete_title=dart_string(f"Delete this {code.label}?"), title=dart_string(code.plural_label),
-        share_action=indent(share_action, 14), edit_for=routes["edit_for"],
-        error=dart_string(f"Could not load this {code.label}."))
+        share_action=indent(share_action, 14),
+        push_edit=indent(call("await context.push", [f"Routes.{routes['edit_for']}(item.id)"],
+                              24, ";"), 24),
+        error_view=indent(call("ErrorView", [
+            f"message: {dart_string(f'Could not load this {code.label}.')}",
+            "onRetry: viewModel.load"], 13, ";"), 6))
 
 
 def form_view_model(code: EntityCode, feature: Feature) -> str:
     notify = _notifies(feature)
-    notify_param = ", required NotificationService notifications" if notify else ""
-    notify_init = ",\n        _notifications = notifications" if notify else ""
+    params = [f"required {code.repository} repository"]
+    params += ["required NotificationService notifications"] if notify else []
+    inits = ["_repository = repository"] + (["_notifications = notifications"] if notify else [])
+    ctor = vm_constructor(f"{code.name}FormViewModel", [*params, "this.id"], inits)
     notify_field = "\n  final NotificationService _notifications;" if notify else ""
     notify_after_save = ""
     if notify:
-        notify_after_save = render("""
+        notify_after_save = "\n" + render("""
             if (item.isEnabled) {
               await _notifications.schedule(
                 id: notificationIdFor(item.id),
@@ -333,8 +353,7 @@ def form_view_model(code: EntityCode, feature: Feature) -> str:
 
         /// State of the form that creates or edits a {{label}}.
         class {{name}}FormViewModel extends ChangeNotifier {
-          {{name}}FormViewModel({required {{repo}} repository{{notify_param}}, this.id})
-              : _repository = repository{{notify_init}};
+          {{ctor}}
 
           final {{repo}} _repository;{{notify_field}}
 
@@ -381,8 +400,7 @@ def form_view_model(code: EntityCode, feature: Feature) -> str:
             _isSaving = false;
             switch (result) {
               case Ok():
-                _error = null;
-                {{notify_after_save}}
+                _error = null;{{notify_after_save}}
               case Error(:final error):
                 _error = error;
             }
@@ -395,12 +413,27 @@ def form_view_model(code: EntityCode, feature: Feature) -> str:
                              f"package:{code.package}/data/services/notification_service.dart"
                              if notify else ""),
         label=dart_comment(code.label), name=code.name, repo=code.repository,
-        notify_param=notify_param, notify_init=notify_init, notify_field=notify_field,
+        ctor=indent(ctor, 2), notify_field=notify_field,
         notify_after_save=indent(notify_after_save.rstrip(), 8))
+
+
+def _fits_expr(one_line: str, wrapped: str, col: int) -> str:
+    """`one_line` when it fits in 80 columns after `col` characters, else `wrapped`."""
+    return one_line if col + len(one_line) <= 80 else wrapped
+
+
+def _bool_default(field: EntityField) -> str:
+    """A new reminder is on (a switched-off one would silently never fire); other flags are off."""
+    return "true" if field.name == "isEnabled" else "false"
 
 
 def _state_var(field: EntityField) -> str:
     return f"_{field.name}"
+
+
+def date_required_message(field: EntityField) -> str:
+    """The validation message of a required date field."""
+    return "Choose a date and time" if field.with_time else "Choose a date"
 
 
 def _form_field(field: EntityField) -> str:
@@ -411,51 +444,59 @@ def _form_field(field: EntityField) -> str:
     if field.dart_type == "bool":
         return render("""
             FormField<bool>(
-              initialValue: {{initial}} ?? false,
-              onSaved: (value) => {{var}} = value ?? false,
+              initialValue: {{initial}} ?? {{default}},
+              onSaved: (value) => {{var}} = value ?? {{default}},
               builder: (field) => SwitchListTile(
                 contentPadding: EdgeInsets.zero,
                 title: const Text({{label}}),
                 value: field.value ?? false,
                 onChanged: field.didChange,
               ),
-            ),""", initial=initial, var=var, label=label)
+            ),""", initial=initial, var=var, label=label, default=_bool_default(field))
     if field.dart_type == "DateTime":
-        required = dart_string(f"Choose the {field.label.lower()}")
-        validator = f"(value) => value == null ? {required} : null" if field.required else \
-            "(value) => null"
+        validator = ""
+        if field.required:
+            message = dart_string(date_required_message(field))
+            check = f"value == null ? {message} : null,"
+            validator = (f"\n  validator: (value) => {check}" if 20 + 24 + len(check) <= 80
+                         else f"\n  validator: (value) =>\n      {check}")
         fmt = "formatDateTime" if field.with_time else "formatDate"
+        with_time = "\n        withTime: true," if field.with_time else ""
         return render("""
             FormField<DateTime>(
-              initialValue: {{initial}},
-              validator: {{validator}},
+              initialValue: {{initial}},{{validator}}
               onSaved: (value) => {{var}} = value,
-              builder: (field) => ListTile(
-                contentPadding: EdgeInsets.zero,
-                leading: const Icon(Icons.event),
-                title: const Text({{label}}),
-                subtitle: Text(
-                  field.errorText ??
-                      (field.value == null ? 'Not set' : {{fmt}}(field.value!)),
-                ),
+              builder: (field) => InkWell(
                 onTap: () async {
                   final picked = await pickDate(
                     context,
-                    initial: field.value,
-                    withTime: {{with_time}},
+                    initial: field.value,{{with_time}}
                   );
                   if (picked != null) {
                     field.didChange(picked);
                   }
                 },
+                child: InputDecorator(
+                  decoration: InputDecoration(
+                    labelText: {{label}},
+                    errorText: field.errorText,
+                    suffixIcon: const Icon(Icons.event),
+                  ),
+                  child: Text(
+                    field.value == null
+                        ? 'Not set'
+                        : {{fmt}}(field.value!),
+                  ),
+                ),
               ),
             ),""", initial=initial, validator=validator, var=var, label=label, fmt=fmt,
-            with_time="true" if field.with_time else "false")
+            with_time=with_time)
     number = field.dart_type in ("int", "double")
     parse = {"int": "int.tryParse", "double": "double.tryParse"}.get(field.dart_type, "")
     checks = []
     if field.required:
-        checks.append(f"if (text.isEmpty) {{\n    return {dart_string('Enter the ' + field.label.lower())};\n  }}")
+        message = dart_string("Enter the " + field.label.lower())
+        checks.append(f"if (text.isEmpty) {{\n    return {message};\n  }}")
     elif number:
         checks.append("if (text.isEmpty) {\n    return null;\n  }")
     if number:
@@ -463,35 +504,35 @@ def _form_field(field: EntityField) -> str:
         checks.append(f"if ({parse}(text) == null) {{\n    return {dart_string('Enter ' + kind)};\n  }}")
     if field.name == "email":
         checks.append("if (!text.contains('@')) {\n    return 'Enter a valid email';\n  }")
-    if not checks:
-        validator = "null"
-    else:
-        validator = "(value) {\n  final text = value?.trim() ?? '';\n  " + "\n  ".join(checks) + \
-            "\n  return null;\n}"
+    validator = ""
+    if checks:
+        validator = ("\n  validator: (value) {\n    final text = value?.trim() ?? '';\n    "
+                     + "\n    ".join(indent(check, 2) for check in checks)
+                     + "\n    return null;\n  },")
     if number:
         conv = f"{field.dart_type}.parse(text)"
         saved = f"{conv}" if field.required else f"text.isEmpty ? null : {conv}"
-        initial_text = f"{initial}?.toString()"
+        initial_text = f"{initial}.toString()" if field.required else f"{initial}?.toString()"
     else:
         saved = "text" if field.required else "text.isEmpty ? null : text"
         initial_text = initial
     keyboard = {"int": "TextInputType.number",
-                "double": "const TextInputType.numberWithOptions(decimal: true)"}.get(
-        field.dart_type, "TextInputType.emailAddress" if field.name == "email" else
-        "TextInputType.text")
+                "double": "const TextInputType.numberWithOptions(\n    decimal: true,\n  )"}.get(
+        field.dart_type, "TextInputType.emailAddress" if field.name == "email" else "")
+    keyboard_line = f"\n  keyboardType: {keyboard}," if keyboard else ""
     return render("""
         TextFormField(
           initialValue: {{initial}},
-          decoration: const InputDecoration(labelText: {{label}}),
-          keyboardType: {{keyboard}},
-          textInputAction: TextInputAction.next,
-          validator: {{validator}},
+          {{decoration}}{{keyboard}}
+          textInputAction: TextInputAction.next,{{validator}}
           onSaved: (value) {
             final text = value?.trim() ?? '';
             {{var}} = {{saved}};
           },
-        ),""", initial=initial_text, label=label, keyboard=keyboard,
-        validator=indent(validator, 2), var=var, saved=saved)
+        ),""", initial=initial_text, keyboard=keyboard_line,
+        decoration=indent(call("decoration: const InputDecoration", [f"labelText: {label}"],
+                               20, ","), 2),
+        validator=validator, var=var, saved=saved)
 
 
 def form_screen(code: EntityCode) -> str:
@@ -499,7 +540,7 @@ def form_screen(code: EntityCode) -> str:
     declarations = []
     for f in fields:
         if f.dart_type == "bool":
-            declarations.append(f"bool {_state_var(f)} = false;")
+            declarations.append(f"bool {_state_var(f)} = {_bool_default(f)};")
         elif f.dart_type == "String" and f.required:
             declarations.append(f"String {_state_var(f)} = '';")
         else:
@@ -508,9 +549,10 @@ def form_screen(code: EntityCode) -> str:
     for f in fields:
         needs_bang = f.required and f.dart_type in ("int", "double", "DateTime")
         args.append(f"{f.name}: {_state_var(f)}{'!' if needs_bang else ''},")
-    controls = "\n".join(_form_field(f) for f in fields)
+    controls = "\nconst SizedBox(height: 12),\n".join(_form_field(f) for f in fields)
     uses_dates = any(f.dart_type == "DateTime" for f in fields)
     uses_format = uses_dates
+    new_title, edit_title = dart_string(f"New {code.label}"), dart_string(f"Edit {code.label}")
     return render("""
         {{imports}}
 
@@ -521,10 +563,10 @@ def form_screen(code: EntityCode) -> str:
           final {{name}}FormViewModel viewModel;
 
           @override
-          State<{{name}}FormScreen> createState() => _{{name}}FormScreenState();
+          {{create_state}}
         }
 
-        class _{{name}}FormScreenState extends State<{{name}}FormScreen> {
+        {{state_class}}
           final _formKey = GlobalKey<FormState>();
           {{declarations}}
 
@@ -547,7 +589,9 @@ def form_screen(code: EntityCode) -> str:
               context.pop();
             } else {
               ScaffoldMessenger.of(context).showSnackBar(
-                const SnackBar(content: Text('Could not save. Please try again.')),
+                const SnackBar(
+                  content: Text('Could not save. Please try again.'),
+                ),
               );
             }
           }
@@ -557,7 +601,7 @@ def form_screen(code: EntityCode) -> str:
             final viewModel = widget.viewModel;
             return Scaffold(
               appBar: AppBar(
-                title: Text(viewModel.id == null ? {{new_title}} : {{edit_title}}),
+                title: {{title}},
               ),
               body: ListenableBuilder(
                 listenable: viewModel,
@@ -568,17 +612,20 @@ def form_screen(code: EntityCode) -> str:
                   final initial = viewModel.existing;
                   return Form(
                     key: _formKey,
-                    child: ListView(
+                    child: SingleChildScrollView(
                       padding: const EdgeInsets.all(16),
-                      children: [
-                        {{controls}}
-                        const SizedBox(height: 24),
-                        FilledButton.icon(
-                          onPressed: viewModel.isSaving ? null : _save,
-                          icon: const Icon(Icons.save),
-                          label: const Text('Save'),
-                        ),
-                      ],
+                      child: Column(
+                        crossAxisAlignment: CrossAxisAlignment.stretch,
+                        children: [
+                          {{controls}}
+                          const SizedBox(height: 24),
+                          FilledButton.icon(
+                            onPressed: viewModel.isSaving ? null : _save,
+                            icon: const Icon(Icons.save),
+                            label: const Text('Save'),
+                          ),
+                        ],
+                      ),
                     ),
                   );
                 },
@@ -594,72 +641,84 @@ def form_screen(code: EntityCode) -> str:
                              else ""),
         label=dart_comment(code.label), name=code.name,
         declarations=indent("\n".join(declarations), 2), args=indent("\n".join(args), 6),
-        new_title=dart_string(f"New {code.label}"), edit_title=dart_string(f"Edit {code.label}"),
-        controls=indent(controls, 16))
+        title=indent(_fits_expr(f"Text(viewModel.id == null ? {new_title} : {edit_title})",
+                                f"Text(\n  viewModel.id == null ? {new_title} : {edit_title},\n)",
+                                len("        title: ") + 1), 8),
+        controls=indent(controls, 18), create_state=indent(_fits_expr(
+            f"State<{code.name}FormScreen> createState() => _{code.name}FormScreenState();",
+            f"State<{code.name}FormScreen> createState() =>\n    _{code.name}FormScreenState();",
+            2), 2),
+        state_class=_fits_expr(
+            f"class _{code.name}FormScreenState extends State<{code.name}FormScreen> {{",
+            f"class _{code.name}FormScreenState\n    extends State<{code.name}FormScreen> {{", 0))
 
 
 def widget_tests(code: EntityCode, feature: Feature, spec: ProductSpec) -> dict[str, str]:
     """Widget tests for the list, detail and form screens, pumped with the in-memory fake."""
-    pkg = spec.package_name
     folder = f"test/{feature.id}"
     fake_import = f"../fakes/in_memory_{code.snake}_repository.dart"
     notify = _notifies(feature)
     notify_import = "../fakes/fake_notification_service.dart" if notify else ""
-    notify_arg = ", notifications: FakeNotificationService()" if notify else ""
     first_required = next((f for f in code.fields if f.required and f.dart_type != "bool"), None)
     validation_check = ""
     if first_required is not None:
         message = f"Enter the {first_required.label.lower()}" if first_required.dart_type != \
-            "DateTime" else f"Choose the {first_required.label.lower()}"
-        validation_check = f"\n    expect(find.text({dart_string(message)}), findsOneWidget);"
+            "DateTime" else date_required_message(first_required)
+        validation_check = "\n    " + call("expect", [f"find.text({dart_string(message)})",
+                                                      "findsOneWidget"], 4, ";")
     sample_title = next((f for f in code.fields if f is code.title_field), None)
     title_literal = dart_string(f"{sample_title.label} 1") if sample_title and \
         sample_title.dart_type == "String" else None
     shows_title = f"expect(find.text({title_literal}), findsWidgets);" if title_literal else \
         "expect(find.byType(ListTile), findsWidgets);"
+    empty_expect = call("expect", [f"find.text({dart_string(empty_text(code))})", "findsOneWidget"],
+                        4, ";")
+    list_vm = f"{code.name}ListViewModel"
+    items_col = 6 + len(f"repository: {code.fake}(")
+    filled = test_view_model(
+        list_vm, [f"repository: {code.fake}(" + sample_list(code, items_col, ")")])
     files = {}
     files[f"{folder}/{code.snake}_list_screen_test.dart"] = render("""
         {{imports}}
 
         void main() {
           testWidgets('shows saved items', (tester) async {
-            final viewModel = {{name}}ListViewModel(
-              repository: {{fake}}([{{sample}}]),
-            );
+            {{filled}}
             await viewModel.load();
-            await tester.pumpWidget(MaterialApp(home: {{name}}ListScreen(viewModel: viewModel)));
+            {{pump}}
             await tester.pump();
 
             {{shows_title}}
           });
 
           testWidgets('shows the empty state without items', (tester) async {
-            final viewModel = {{name}}ListViewModel(repository: {{fake}}());
+            {{empty_vm}}
             await viewModel.load();
-            await tester.pumpWidget(MaterialApp(home: {{name}}ListScreen(viewModel: viewModel)));
+            {{pump}}
             await tester.pump();
 
-            expect(find.text({{empty}}), findsOneWidget);
+            {{empty_expect}}
           });
         }
         """, imports=imports("package:flutter/material.dart",
-                             "package:flutter_test/flutter_test.dart",
-                             f"package:{pkg}/features/{code.owner.id}/ui/{code.snake}_list_screen.dart",
+                             "package:flutter_test/flutter_test.dart", code.model_uri,
+                             code.uri("ui", f"{code.snake}_list_screen"),
                              code.uri("ui", f"{code.snake}_list_view_model"), fake_import),
-        name=code.name, fake=code.fake, sample=sample_item(code), shows_title=shows_title,
-        empty=dart_string(f"No {code.plural_label.lower()} yet. Tap Add to create one."))
+        filled=indent(filled, 4), shows_title=shows_title, empty_expect=indent(empty_expect, 4),
+        pump=indent(pump_widget(f"{code.name}ListScreen(viewModel: viewModel)"), 4),
+        empty_vm=indent(test_view_model(list_vm, [f"repository: {code.fake}()"]), 4))
     files[f"{folder}/{code.snake}_detail_screen_test.dart"] = render("""
         {{imports}}
 
         void main() {
           testWidgets('shows every field of the item', (tester) async {
-            final item = {{sample}};
+            {{sample}}
             final viewModel = {{name}}DetailViewModel(
               repository: {{fake}}([item]),
               id: item.id,
             );
             await viewModel.load();
-            await tester.pumpWidget(MaterialApp(home: {{name}}DetailScreen(viewModel: viewModel)));
+            {{pump}}
             await tester.pump();
 
             {{shows_title}}
@@ -668,18 +727,22 @@ def widget_tests(code: EntityCode, feature: Feature, spec: ProductSpec) -> dict[
           });
         }
         """, imports=imports("package:flutter/material.dart",
-                             "package:flutter_test/flutter_test.dart",
+                             "package:flutter_test/flutter_test.dart", code.model_uri,
                              code.uri("ui", f"{code.snake}_detail_screen"),
                              code.uri("ui", f"{code.snake}_detail_view_model"), fake_import),
-        name=code.name, fake=code.fake, sample=sample_item(code), shows_title=shows_title)
+        name=code.name, fake=code.fake, sample=indent(sample_declaration(code, col=4), 4),
+        shows_title=shows_title,
+        pump=indent(pump_widget(f"{code.name}DetailScreen(viewModel: viewModel)"), 4))
+    form_args = ["repository: repository"] + (["notifications: FakeNotificationService()"]
+                                              if notify else [])
     files[f"{folder}/{code.snake}_form_screen_test.dart"] = render("""
         {{imports}}
 
         void main() {
           testWidgets('refuses to save an empty form', (tester) async {
             final repository = {{fake}}();
-            final viewModel = {{name}}FormViewModel(repository: repository{{notify_arg}});
-            await tester.pumpWidget(MaterialApp(home: {{name}}FormScreen(viewModel: viewModel)));
+            {{form_vm}}
+            {{pump}}
 
             await tester.ensureVisible(find.text('Save'));
             await tester.tap(find.text('Save'));
@@ -694,8 +757,10 @@ def widget_tests(code: EntityCode, feature: Feature, spec: ProductSpec) -> dict[
                              "package:flutter_test/flutter_test.dart", code.model_uri,
                              code.uri("ui", f"{code.snake}_form_screen"),
                              code.uri("ui", f"{code.snake}_form_view_model"),
-                             f"package:{pkg}/utils/result.dart", fake_import, notify_import),
-        name=code.name, fake=code.fake, notify_arg=notify_arg,
-        validation_check=indent(validation_check, 0) if validation_check else "")
+                             f"package:{spec.package_name}/utils/result.dart", fake_import,
+                             notify_import),
+        name=code.name, fake=code.fake,
+        form_vm=indent(test_view_model(f"{code.name}FormViewModel", form_args), 4),
+        pump=indent(pump_widget(f"{code.name}FormScreen(viewModel: viewModel)"), 4),
+        validation_check=validation_check)
     return files
-

@@ -43,6 +43,16 @@ def _import_line(uri: str) -> str:
     return f"import '{uri}';"
 
 
+def call(callee: str, args: list[str], col: int = 0, suffix: str = "") -> str:
+    """A call as dart format writes it: one line when it fits in 80 columns (`col` characters
+    before it, `suffix` after it), else one argument per line with a trailing comma."""
+    one = f"{callee}({', '.join(args)}){suffix}"
+    if not args or (col + len(one) <= 80 and "\n" not in one):
+        return one
+    inner = "\n".join("  " + indent(a, 2) + "," for a in args)
+    return f"{callee}(\n{inner}\n){suffix}"
+
+
 def interpolate(*parts: tuple[str, str]) -> str:
     """A Dart string literal from ('text', ...) and ('expr', ...) parts; text is escaped."""
     out = []
@@ -227,11 +237,33 @@ def sample_value(field: EntityField, n: int = 1) -> str:
             return f"DateTime(2030, 1, {min(n, 28)}, 9, 30)"
 
 
-def sample_item(code: EntityCode, n: int = 1) -> str:
-    """A Dart constructor call building a sample entity."""
-    args = [f"id: {dart_string(f'{code.snake}-{n}')}"]
-    args += [f"{f.name}: {sample_value(f, n)}" for f in code.fields]
-    return f"{code.name}(" + ", ".join(args) + ")"
+def sample_is_const(code: EntityCode) -> bool:
+    """Whether a sample entity is a compile-time constant (no DateTime field)."""
+    return all(f.dart_type != "DateTime" for f in code.fields)
+
+
+def sample_item(code: EntityCode, n: int = 1, col: int = 0, suffix: str = "") -> str:
+    """A Dart constructor call building a sample entity, wrapped to fit after `col` columns."""
+    args = [f"id: {dart_string(naming.slug(code.snake) + f'-{n}')}"]
+    args += [f"{f.name}: {sample_value(f, n)}" for f in code.fields
+             if not (f.dart_type == "bool" and sample_value(f, n) == "false")]
+    return call(code.name, args, col, suffix)
+
+
+def sample_list(code: EntityCode, col: int = 0, suffix: str = "") -> str:
+    """A one-item list of the sample entity; `const` when the entity allows it."""
+    prefix = "const [" if sample_is_const(code) else "["
+    one = prefix + sample_item(code, 1, col + len(prefix), "]" + suffix)
+    if "\n" not in one:
+        return one
+    return f"{prefix}\n  " + indent(sample_item(code, 1, col + 2, ","), 2) + f"\n]{suffix}"
+
+
+def sample_declaration(code: EntityCode, name: str = "item", col: int = 0) -> str:
+    """`final item = Entity(...);`, or `const` when the sample is a constant."""
+    keyword = "const" if sample_is_const(code) else "final"
+    head = f"{keyword} {name} = "
+    return head + sample_item(code, 1, col + len(head), ";")
 
 
 def route_const(screen: Screen) -> str:
@@ -252,3 +284,48 @@ def entity_codes(spec: ProductSpec) -> dict[str, EntityCode]:
         if feature.entity and feature.entity not in codes:
             codes[feature.entity] = EntityCode(spec.entity(feature.entity), feature, spec.package_name)
     return codes
+
+
+def vm_constructor(cls: str, params: list[str], inits: list[str], col: int = 2) -> str:
+    """A constructor with named parameters and an initializer list, wrapped like dart format."""
+    head = f"{cls}({{{', '.join(params)}}})"
+    one = f"{head} : {', '.join(inits)};"
+    if col + len(one) <= 80:
+        return one
+    if col + len(head) <= 80:
+        return f"{head}\n    : " + ",\n      ".join(inits) + ";"
+    lines = "".join(f"  {p},\n" for p in params)
+    return f"{cls}({{\n{lines}}})  : " + ",\n      ".join(inits) + ";"
+
+
+def empty_text(code: EntityCode) -> str:
+    """The empty state of an entity's list."""
+    return f"No {code.plural_label.lower()} yet. Tap Add to create one."
+
+
+def error_and_empty(plural: str, icon: str, empty: str, col: int) -> str:
+    """The error and empty guards of a data screen (`if` at column `col`)."""
+    error = call("ErrorView", [f"message: {dart_string(f'Could not load {plural}.')}",
+                               "onRetry: viewModel.load"], col + 9, ";")
+    text = ("if (viewModel.error != null) {\n  return " + indent(error, 2) + "\n}")
+    if empty:
+        view = call("const EmptyView", [f"icon: Icons.{icon}", f"message: {dart_string(empty)}"],
+                    col + 9, ";")
+        text += "\nif (viewModel.items.isEmpty) {\n  return " + indent(view, 2) + "\n}"
+    return text
+
+
+def pump_widget(home: str, col: int = 4, const: bool = False) -> str:
+    """`await tester.pumpWidget(MaterialApp(home: ...));` wrapped like dart format."""
+    app = "const MaterialApp" if const else "MaterialApp"
+    one = f"await tester.pumpWidget({app}(home: {home}));"
+    if col + len(one) <= 80:
+        return one
+    inner = call(app, [f"home: {home}"], col + 2, ",")
+    return f"await tester.pumpWidget(\n  {indent(inner, 2)}\n);"
+
+
+def test_view_model(cls: str, args: list[str], col: int = 4) -> str:
+    """`final viewModel = Cls(...);` wrapped like dart format."""
+    head = "final viewModel = "
+    return head + call(cls, args, col + len(head), ";")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalicelib.flutter.escape import dart_comment, dart_string
 from chalicelib.flutter.generator_dart import (
     EntityCode,
+    call,
     dart_type,
     display,
     from_json,
@@ -13,9 +14,42 @@ from chalicelib.flutter.generator_dart import (
     interpolate,
     is_nullable,
     render,
-    sample_item,
+    sample_declaration,
     to_json,
+    vm_constructor,
 )
+
+
+def _class_decl(cls: str, interface: str) -> str:
+    """`class A implements B {`, wrapped like dart format when it is too long."""
+    one = f"class {cls} implements {interface} {{"
+    return one if len(one) <= 80 else f"class {cls}\n    implements {interface} {{"
+
+
+def _wrap_arrow(head: str, body: str, col: int, end: str = ",") -> str:
+    """`head => body` on one line when it fits, else with the body on the next line."""
+    one = f"{head} => {body}{end}"
+    return one if col + len(one) <= 80 else f"{head} =>\n    {body}{end}"
+
+
+def _map_call(lambda_text: str, col: int) -> str:
+    """`.map(lambda)` in a cascade of calls, split like dart format when too long."""
+    one = f".map({lambda_text})"
+    if col + len(one) <= 80:
+        return one
+    if col + 2 + len(lambda_text) + 1 <= 80:
+        return f".map(\n  {lambda_text},\n)"
+    params, body = lambda_text.split(" => ", 1)
+    return f".map(\n  {params} =>\n      {body},\n)"
+
+
+def _json_entry(field) -> str:
+    """One `name: value,` argument of fromJson, split at the `?` like dart format."""
+    entry = f"{field.name}: {from_json(field)},"
+    if 6 + len(entry) <= 80 or " ? null : " not in entry:
+        return entry
+    check, parse = entry.split(" ? null : ", 1)
+    return f"{check}\n    ? null\n    : {parse}"
 
 
 def model(code: EntityCode) -> str:
@@ -25,13 +59,17 @@ def model(code: EntityCode) -> str:
         f"this.{f.name} = false," if f.dart_type == "bool" else
         (f"required this.{f.name}," if f.required else f"this.{f.name},") for f in fields]
     members = ["final String id;"] + [
-        f"/// {dart_comment(f.label)}.\n  final {dart_type(f)} {f.name};" for f in fields]
-    json_in = ["id: json['id'] as String,"] + [f"{f.name}: {from_json(f)}," for f in fields]
+        f"/// {dart_comment(f.label)}.\nfinal {dart_type(f)} {f.name};" for f in fields]
+    json_in = ["id: json['id'] as String,"] + [_json_entry(f) for f in fields]
     copy_params = ["String? id,"] + [f"{f.dart_type}? {f.name}," for f in fields]
     copy_args = ["id: id ?? this.id,"] + [f"{f.name}: {f.name} ?? this.{f.name}," for f in fields]
     json_out = ["'id': id,"] + [f"{dart_string(f.name)}: {to_json(f)}," for f in fields]
     equals = " &&\n          ".join(["other.id == id"] + [f"other.{f.name} == {f.name}" for f in fields])
-    hashed = ", ".join(["id"] + [f.name for f in fields])
+    hashed = call("Object.hashAll", ["[" + ", ".join(["id"] + [f.name for f in fields]) + "]"],
+                  len("  int get hashCode => "), ";")
+    if "\n" in hashed:
+        hashed = "Object.hashAll([\n" + "".join(f"        {n},\n" for n in ["id"] + [
+            f.name for f in fields]) + "      ]);"
     return render("""
         /// {{doc}}
         class {{name}} {
@@ -69,7 +107,7 @@ def model(code: EntityCode) -> str:
                   {{equals}};
 
           @override
-          int get hashCode => Object.hashAll([{{hashed}}]);
+          int get hashCode => {{hashed}}
         }
         """, doc=dart_comment(f"A {code.label}."), name=code.name, label=dart_comment(code.label),
         ctor=indent("\n".join(ctor), 4), json_in=indent("\n".join(json_in), 6),
@@ -108,7 +146,7 @@ def local_repository(code: EntityCode) -> str:
         {{imports}}
 
         /// Keeps {{plural}} on the device as JSON in shared preferences.
-        class Local{{repo}} implements {{repo}} {
+        {{class_decl}}
           static const _storageKey = {{key}};
 
           Future<List<{{name}}>> _readAll() async {
@@ -119,7 +157,7 @@ def local_repository(code: EntityCode) -> str:
             }
             final decoded = jsonDecode(stored) as List<dynamic>;
             return decoded
-                .map((entry) => {{name}}.fromJson(entry as Map<String, dynamic>))
+                {{map_entries}}
                 .toList();
           }
 
@@ -187,6 +225,9 @@ def local_repository(code: EntityCode) -> str:
                              f"package:{code.package}/utils/result.dart"),
         plural=dart_comment(code.plural_label.lower()), repo=code.repository,
         key=dart_string(code.entity.collection), name=code.name,
+        class_decl=_class_decl(f"Local{code.repository}", code.repository),
+        map_entries=indent(_map_call(
+            f"(entry) => {code.name}.fromJson(entry as Map<String, dynamic>)", 8), 8),
         missing=dart_string(f"No {code.label} with this id."))
 
 
@@ -200,9 +241,10 @@ def remote_repository(code: EntityCode, backend: str) -> str:
         return render("""
             {{imports}}
 
-            /// Reads and writes {{plural}} through the REST API (see docs/openapi.yaml).
-            class Remote{{repo}} implements {{repo}} {
-              Remote{{repo}}({required ApiClient apiClient}) : _apiClient = apiClient;
+            /// Reads and writes {{plural}} through the REST API
+            /// (see docs/openapi.yaml).
+            {{class_decl}}
+              {{ctor}}
 
               static const _path = {{path}};
 
@@ -212,7 +254,7 @@ def remote_repository(code: EntityCode, backend: str) -> str:
               Future<Result<List<{{name}}>>> fetchAll() async {
                 final result = await _apiClient.getList(_path);
                 return switch (result) {
-                  Ok(:final value) => Result.ok(value.map({{name}}.fromJson).toList()),
+                  {{ok_list}}
                   Error(:final error) => Result.error(error),
                 };
               }
@@ -235,13 +277,21 @@ def remote_repository(code: EntityCode, backend: str) -> str:
             }
             """, imports=imports(code.model_uri, code.repository_uri,
                                  f"package:{code.package}/data/services/api_client.dart", result_uri),
-            path=dart_string(code.api_path), **shared)
+            path=dart_string(code.api_path), class_decl=_class_decl(
+                f"Remote{code.repository}", code.repository),
+            ctor=indent(vm_constructor(f"Remote{code.repository}",
+                                       ["required ApiClient apiClient"],
+                                       ["_apiClient = apiClient"]), 2),
+            ok_list=indent(_wrap_arrow("Ok(:final value)",
+                                       f"Result.ok(value.map({code.name}.fromJson).toList())",
+                                       6), 6),
+            **shared)
     if backend == "firebase":
         return render("""
             {{imports}}
 
             /// Keeps {{plural}} in the Cloud Firestore collection {{collection}}.
-            class Remote{{repo}} implements {{repo}} {
+            {{class_decl}}
               Remote{{repo}}({FirebaseFirestore? firestore})
                   : _firestore = firestore ?? FirebaseFirestore.instance;
 
@@ -255,7 +305,7 @@ def remote_repository(code: EntityCode, backend: str) -> str:
                 try {
                   final snapshot = await _collection.get();
                   return Result.ok(snapshot.docs
-                      .map((doc) => {{name}}.fromJson({...doc.data(), 'id': doc.id}))
+                      {{map_docs}}
                       .toList());
                 } on Exception catch (error) {
                   return Result.error(error);
@@ -297,12 +347,16 @@ def remote_repository(code: EntityCode, backend: str) -> str:
               }
             }
             """, imports=imports("package:cloud_firestore/cloud_firestore.dart", code.model_uri,
-                                 code.repository_uri, result_uri), **shared)
+                                 code.repository_uri, result_uri),
+            class_decl=_class_decl(f"Remote{code.repository}", code.repository),
+            map_docs=indent(_map_call(
+                f"(doc) => {code.name}.fromJson({{...doc.data(), 'id': doc.id}})", 10), 10),
+            **shared)
     return render("""
         {{imports}}
 
         /// Keeps {{plural}} in the Supabase table {{collection}}.
-        class Remote{{repo}} implements {{repo}} {
+        {{class_decl}}
           Remote{{repo}}({SupabaseClient? client})
               : _client = client ?? Supabase.instance.client;
 
@@ -354,7 +408,16 @@ def remote_repository(code: EntityCode, backend: str) -> str:
           }
         }
         """, imports=imports("package:supabase_flutter/supabase_flutter.dart", code.model_uri,
-                             code.repository_uri, result_uri), **shared)
+                             code.repository_uri, result_uri),
+        class_decl=_class_decl(f"Remote{code.repository}", code.repository), **shared)
+
+
+def _fake_ctor(code: EntityCode) -> str:
+    head = f"{code.fake}([List<{code.name}> initial = const []])"
+    init = "_items = {for (final item in initial) item.id: item};"
+    if 2 + len(head) <= 80:
+        return f"{head}\n    : {init}"
+    return f"{code.fake}([\n  List<{code.name}> initial = const [],\n]) : {init}"
 
 
 def fake_repository(code: EntityCode) -> str:
@@ -363,19 +426,21 @@ def fake_repository(code: EntityCode) -> str:
         {{imports}}
 
         /// Holds {{plural}} in memory so widget tests need no plugins.
-        class {{fake}} implements {{repo}} {
-          {{fake}}([List<{{name}}> initial = const []])
-              : _items = {for (final item in initial) item.id: item};
+        {{class_decl}}
+          {{ctor}}
 
           final Map<String, {{name}}> _items;
 
           @override
-          Future<Result<List<{{name}}>>> fetchAll() async => Result.ok(_items.values.toList());
+          Future<Result<List<{{name}}>>> fetchAll() async =>
+              Result.ok(_items.values.toList());
 
           @override
           Future<Result<{{name}}>> fetchById(String id) async {
             final item = _items[id];
-            return item == null ? Result.error(Exception('Not found')) : Result.ok(item);
+            return item == null
+                ? Result.error(Exception('Not found'))
+                : Result.ok(item);
           }
 
           @override
@@ -393,7 +458,8 @@ def fake_repository(code: EntityCode) -> str:
         """, imports=imports(code.model_uri, code.repository_uri,
                              f"package:{code.package}/utils/result.dart"),
         plural=dart_comment(code.plural_label.lower()), fake=code.fake, repo=code.repository,
-        name=code.name)
+        name=code.name, class_decl=_class_decl(code.fake, code.repository), ctor=indent(
+            _fake_ctor(code), 2))
 
 
 def display_extension(code: EntityCode) -> str:
@@ -442,6 +508,11 @@ def display_extension(code: EntityCode) -> str:
         parts=indent("\n".join(parts), 8), values=indent("\n".join(values), 8))
 
 
+def _fits(one_line: str, wrapped: str, col: int) -> str:
+    """`one_line` when it fits in 80 columns after `col` characters, else `wrapped`."""
+    return one_line if col + len(one_line) <= 80 else wrapped
+
+
 def model_test(code: EntityCode) -> str:
     """Unit test for the model: JSON round trip, copyWith and equality."""
     changed = code.title_field
@@ -451,11 +522,10 @@ def model_test(code: EntityCode) -> str:
                   f"    expect(changed.id, item.id);\n"
                   f"    expect(changed, isNot(item));\n") if new_value else ""
     return render("""
-        import 'package:flutter_test/flutter_test.dart';
-        import '{{model_uri}}';
+        {{imports}}
 
         void main() {
-          final item = {{sample}};
+          {{sample}}
 
           test('survives a JSON round trip', () {
             expect({{name}}.fromJson(item.toJson()), item);
@@ -466,28 +536,26 @@ def model_test(code: EntityCode) -> str:
           });
 
           test('equal values have equal hash codes', () {
-            expect({{name}}.fromJson(item.toJson()).hashCode, item.hashCode);
+            {{hash_expect}}
           });
         }
-        """, model_uri=code.model_uri, sample=sample_item(code), name=code.name,
-        copy_check=copy_check)
+        """, imports=imports("package:flutter_test/flutter_test.dart", code.model_uri),
+        sample=indent(sample_declaration(code, col=2), 2), name=code.name, copy_check=copy_check,
+        hash_expect=indent(call("expect", [f"{code.name}.fromJson(item.toJson()).hashCode",
+                                           "item.hashCode"], 4, ";"), 4))
 
 
 def repository_test(code: EntityCode) -> str:
     """Unit test for the local repository against mocked shared preferences."""
     return render("""
-        import 'package:flutter_test/flutter_test.dart';
-        import 'package:shared_preferences/shared_preferences.dart';
-        import '{{local_uri}}';
-        import '{{model_uri}}';
-        import 'package:{{package}}/utils/result.dart';
+        {{imports}}
 
         void main() {
           setUp(() => SharedPreferences.setMockInitialValues({}));
 
           test({{save_name}}, () async {
             final repository = Local{{repo}}();
-            final item = {{sample}};
+            {{sample}}
 
             expect(await repository.save(item), isA<Ok<void>>());
             final found = await repository.fetchById(item.id);
@@ -503,12 +571,18 @@ def repository_test(code: EntityCode) -> str:
           });
 
           test({{missing_name}}, () async {
-            final result = await Local{{repo}}().fetchById('missing');
+            final result{{missing_call}}
             expect(result, isA<Error<{{name}}>>());
           });
         }
-        """, local_uri=code.uri("data", f"local_{code.snake}_repository"), model_uri=code.model_uri,
-        package=code.package, repo=code.repository, sample=sample_item(code), name=code.name,
+        """, imports=imports("package:flutter_test/flutter_test.dart",
+                             "package:shared_preferences/shared_preferences.dart",
+                             code.uri("data", f"local_{code.snake}_repository"), code.model_uri,
+                             f"package:{code.package}/utils/result.dart"),
+        repo=code.repository, sample=indent(sample_declaration(code, col=4), 4), name=code.name,
+        missing_call=_fits(f" = await Local{code.repository}().fetchById('missing');",
+                           f" =\n        await Local{code.repository}().fetchById('missing');",
+                           len("    final result")),
         save_name=dart_string(f"saves, finds, lists and deletes {code.plural_label.lower()}"),
         missing_name=dart_string(f"reports a missing {code.label} as an error"))
 
@@ -516,18 +590,10 @@ def repository_test(code: EntityCode) -> str:
 def rest_repository_test(code: EntityCode) -> str:
     """Unit test for the REST repository against http's MockClient."""
     return render("""
-        import 'dart:convert';
-
-        import 'package:flutter_test/flutter_test.dart';
-        import 'package:http/http.dart' as http;
-        import 'package:http/testing.dart';
-        import 'package:{{package}}/data/services/api_client.dart';
-        import '{{remote_uri}}';
-        import '{{model_uri}}';
-        import 'package:{{package}}/utils/result.dart';
+        {{imports}}
 
         void main() {
-          final item = {{sample}};
+          {{sample}}
 
           test({{list_name}}, () async {
             final client = MockClient((request) async {
@@ -549,10 +615,16 @@ def rest_repository_test(code: EntityCode) -> str:
               apiClient: ApiClient(baseUrl: 'https://api.test', client: client),
             );
 
-            expect(await repository.fetchById(item.id), isA<Error<{{name}}>>());
+            {{missing_expect}}
           });
         }
-        """, package=code.package, remote_uri=code.uri("data", f"remote_{code.snake}_repository"),
-        model_uri=code.model_uri, sample=sample_item(code),
+        """, imports=imports("dart:convert", "package:flutter_test/flutter_test.dart",
+                             "package:http/http.dart as http", "package:http/testing.dart",
+                             f"package:{code.package}/data/services/api_client.dart",
+                             code.uri("data", f"remote_{code.snake}_repository"), code.model_uri,
+                             f"package:{code.package}/utils/result.dart"),
+        sample=indent(sample_declaration(code, col=2), 2),
+        missing_expect=indent(call("expect", ["await repository.fetchById(item.id)",
+                                              f"isA<Error<{code.name}>>()"], 4, ";"), 4),
         list_name=dart_string(f"lists {code.plural_label.lower()} from GET {code.api_path}"),
         path_literal=dart_string(code.api_path), repo=code.repository, name=code.name)

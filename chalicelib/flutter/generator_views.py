@@ -7,7 +7,18 @@ from dataclasses import dataclass, field
 
 from chalicelib.flutter import naming
 from chalicelib.flutter.escape import dart_comment, dart_string
-from chalicelib.flutter.generator_dart import EntityCode, imports, indent, render, sample_item
+from chalicelib.flutter.generator_dart import (
+    EntityCode,
+    error_and_empty,
+    imports,
+    indent,
+    pump_widget,
+    render,
+    sample_item,
+    sample_list,
+    test_view_model,
+    vm_constructor,
+)
 from chalicelib.flutter.spec import Feature, ProductSpec, Screen
 
 
@@ -27,7 +38,7 @@ def _collection_view_model(code: EntityCode, cls: str, extra: str, extra_imports
 
         /// State of the {{cls_doc}} screen, derived from every saved {{label}}.
         class {{cls}} extends ChangeNotifier {
-          {{cls}}({required {{repo}} repository}) : _repository = repository;
+          {{ctor}}
 
           final {{repo}} _repository;
           List<{{name}}> _items = [];
@@ -52,28 +63,22 @@ def _collection_view_model(code: EntityCode, cls: str, extra: str, extra_imports
             }
             _isLoading = false;
             notifyListeners();
-          }
-          {{extra}}
+          }{{extra}}
         }
         """, imports=imports("package:flutter/foundation.dart", code.model_uri, code.repository_uri,
                              f"package:{code.package}/utils/result.dart", *extra_imports),
         cls_doc=dart_comment(cls.removesuffix("ViewModel")), label=dart_comment(code.label),
-        cls=cls, repo=code.repository, name=code.name, extra=indent(extra.rstrip(), 2))
+        cls=cls, repo=code.repository, name=code.name,
+        extra=("\n\n  " + indent(extra.strip(), 2)) if extra.strip() else "",
+        ctor=indent(vm_constructor(cls, [f"required {code.repository} repository"],
+                                   ["_repository = repository"]), 2))
 
 
 def _states(code: EntityCode, empty: str, icon: str) -> str:
-    """The loading/error/empty guard every data screen starts with."""
-    return render("""
-        if (viewModel.isLoading && viewModel.items.isEmpty) {
-          return const LoadingView();
-        }
-        if (viewModel.error != null) {
-          return ErrorView(message: {{error}}, onRetry: viewModel.load);
-        }""", error=dart_string(f"Could not load {code.plural_label.lower()}.")) + (render("""
-
-        if (viewModel.items.isEmpty) {
-          return const EmptyView(icon: Icons.{{icon}}, message: {{empty}});
-        }""", icon=icon, empty=dart_string(empty)) if empty else "")
+    """The loading/error/empty guard every data screen starts with (at column 10)."""
+    return ("if (viewModel.isLoading && viewModel.items.isEmpty) {\n"
+            "  return const LoadingView();\n}\n"
+            + error_and_empty(code.plural_label.lower(), icon, empty, 10) + "\n\n")
 
 
 def _screen_file(screen: Screen, code: EntityCode, body: str, title: str, vm_cls: str,
@@ -121,27 +126,37 @@ def _vm_path(screen: Screen) -> str:
     return screen.file.replace("_screen.dart", "_view_model.dart")
 
 
+def _on_tap(detail_for: str) -> str:
+    """`onTap:` opening an item's detail; tiles sit at up to column 18 in view screens."""
+    one = f"onTap: () => context.push(Routes.{detail_for}(item.id)),"
+    if 20 + len(one) <= 80:
+        return one
+    return f"onTap: () => context.push(\n  Routes.{detail_for}(item.id),\n),"
+
+
 def _tile(code: EntityCode, routes: dict[str, str], trailing: str = "") -> str:
     trailing_line = f"\n  trailing: {trailing}," if trailing else ""
     return render("""
         ListTile(
           title: Text(item.headline),
           subtitle: Text(item.summary),{{trailing}}
-          onTap: () => context.push(Routes.{{detail_for}}(item.id)),
-        )""", trailing=trailing_line, detail_for=routes["detail_for"])
+          {{on_tap}}
+        )""", trailing=trailing_line, on_tap=_on_tap(routes["detail_for"]))
 
 
 def _test(screen: Screen, code: EntityCode, feature: Feature, expectation: str,
           items: str | None = None, extra_imports: tuple = (), setup: str = "") -> str:
-    items = items if items is not None else f"[{sample_item(code)}]"
+    vm_args = f"repository: {code.fake}("
+    if items is None:
+        items = sample_list(code, 6 + len(vm_args), ")").removesuffix(")")
     return render("""
         {{imports}}
 
         void main() {
           testWidgets({{name}}, (tester) async {
-            final viewModel = {{vm}}(repository: {{fake}}({{items}}));
+            {{vm_line}}
             await viewModel.load();
-            await tester.pumpWidget(MaterialApp(home: {{widget}}(viewModel: viewModel{{setup}})));
+            {{pump}}
             await tester.pump();
 
             {{expectation}}
@@ -149,10 +164,11 @@ def _test(screen: Screen, code: EntityCode, feature: Feature, expectation: str,
         }
         """, imports=imports("package:flutter/material.dart", "package:flutter_test/flutter_test.dart",
                              f"package:{code.package}/{screen.file.removeprefix('lib/')}",
-                             screen_vm_uri(screen, code.package),
+                             screen_vm_uri(screen, code.package), code.model_uri,
                              f"../fakes/in_memory_{code.snake}_repository.dart", *extra_imports),
-        name=dart_string(f"{screen.title} screen renders its data"), vm=_vm_cls(screen),
-        fake=code.fake, items=items, widget=screen.widget, setup=setup,
+        name=dart_string(f"{screen.title} screen renders its data"),
+        vm_line=indent(test_view_model(_vm_cls(screen), [vm_args + items + ")"]), 4),
+        pump=indent(pump_widget(f"{screen.widget}(viewModel: viewModel{setup})"), 4),
         expectation=indent(expectation.strip(), 4))
 
 
@@ -180,20 +196,24 @@ def collection_view(spec: ProductSpec, feature: Feature, screen: Screen, code: E
     setup = ""
     if kind == "charts":
         category, amount = code.category_field, code.amount_field
-        value = f"item.{amount.name}.toDouble()" if amount else "1.0"
+        value = (f"item.{amount.name}" if amount.dart_type == "double" else
+                 f"item.{amount.name}.toDouble()") if amount else "1.0"
         extra = render("""
 
-            /// Totals per {{category_label}}, largest first.
+            /// Totals per {{category_label}}{{what}}, largest first.
             List<MapEntry<String, double>> get totals {
               final sums = <String, double>{};
-              for (final item in _items) {
+              for (final item in _items) {{{skip}}
                 final key = item.{{category}};
                 sums[key] = (sums[key] ?? 0) + {{value}};
               }
-              return sums.entries.toList()..sort((a, b) => b.value.compareTo(a.value));
+              return sums.entries.toList()
+                ..sort((a, b) => b.value.compareTo(a.value));
             }
             """, category_label=dart_comment(category.label.lower()), category=category.name,
-            value=value)
+            what=" (spending only)" if code.entity.field("isIncome") else "",
+            value=value, skip=("\n    if (item.isIncome) {\n      continue;\n    }"
+                               if code.entity.field("isIncome") else ""))
         body = _states(code, f"No {label} to chart yet.", "bar_chart") + render("""
 
             final totals = viewModel.totals;
@@ -209,12 +229,21 @@ def collection_view(spec: ProductSpec, feature: Feature, screen: Screen, code: E
                         for (var i = 0; i < totals.length; i++)
                           BarChartGroupData(
                             x: i,
-                            barRods: [BarChartRodData(toY: totals[i].value, color: colors.primary)],
+                            barRods: [
+                              BarChartRodData(
+                                toY: totals[i].value,
+                                color: colors.primary,
+                              ),
+                            ],
                           ),
                       ],
                       titlesData: FlTitlesData(
-                        topTitles: const AxisTitles(sideTitles: SideTitles(showTitles: false)),
-                        rightTitles: const AxisTitles(sideTitles: SideTitles(showTitles: false)),
+                        topTitles: const AxisTitles(
+                          sideTitles: SideTitles(showTitles: false),
+                        ),
+                        rightTitles: const AxisTitles(
+                          sideTitles: SideTitles(showTitles: false),
+                        ),
                         bottomTitles: AxisTitles(
                           sideTitles: SideTitles(
                             showTitles: true,
@@ -223,7 +252,10 @@ def collection_view(spec: ProductSpec, feature: Feature, screen: Screen, code: E
                               if (index < 0 || index >= totals.length) {
                                 return const SizedBox.shrink();
                               }
-                              return Text(totals[index].key, overflow: TextOverflow.ellipsis);
+                              return Text(
+                                totals[index].key,
+                                overflow: TextOverflow.ellipsis,
+                              );
                             },
                           ),
                         ),
@@ -282,7 +314,10 @@ def collection_view(spec: ProductSpec, feature: Feature, screen: Screen, code: E
             if (dayItems.isEmpty)
               const Padding(
                 padding: EdgeInsets.all(24),
-                child: Text({{empty}}, textAlign: TextAlign.center),
+                child: Text(
+                  {{empty}},
+                  textAlign: TextAlign.center,
+                ),
               ),
             for (final item in dayItems)
               {{tile}},""", empty=dart_string(f"No {label} on this day."),
@@ -297,8 +332,10 @@ def collection_view(spec: ProductSpec, feature: Feature, screen: Screen, code: E
                       firstDay: DateTime.utc(2000, 1, 1),
                       lastDay: DateTime.utc(2100, 12, 31),
                       focusedDay: viewModel.selectedDay,
-                      selectedDayPredicate: (day) => isSameDay(day, viewModel.selectedDay),
-                      onDaySelected: (selectedDay, focusedDay) => viewModel.selectDay(selectedDay),
+                      selectedDayPredicate: (day) =>
+                          isSameDay(day, viewModel.selectedDay),
+                      onDaySelected: (selectedDay, focusedDay) =>
+                          viewModel.selectDay(selectedDay),
                       eventLoader: viewModel.itemsOn,
                     ),
                     const Divider(),
@@ -320,7 +357,10 @@ def collection_view(spec: ProductSpec, feature: Feature, screen: Screen, code: E
                         icon: const Icon(Icons.chevron_left),
                         onPressed: () => viewModel.moveBy(-1),
                       ),
-                      title: Text(formatDate(viewModel.selectedDay), textAlign: TextAlign.center),
+                      title: Text(
+                        formatDate(viewModel.selectedDay),
+                        textAlign: TextAlign.center,
+                      ),
                       trailing: IconButton(
                         tooltip: 'Next day',
                         icon: const Icon(Icons.chevron_right),
@@ -340,8 +380,9 @@ def collection_view(spec: ProductSpec, feature: Feature, screen: Screen, code: E
         extra = render("""
 
             /// Items with usable coordinates.
-            List<{{name}}> get located =>
-                _items.where((item) => item.latitude != 0 || item.longitude != 0).toList();
+            List<{{name}}> get located => _items
+                .where((item) => item.latitude != 0 || item.longitude != 0)
+                .toList();
             """, name=code.name)
         body = _states(code, "", "") + render("""
 
@@ -367,13 +408,17 @@ def collection_view(spec: ProductSpec, feature: Feature, screen: Screen, code: E
                         child: IconButton(
                           tooltip: item.headline,
                           icon: const Icon(Icons.location_on, size: 36),
-                          onPressed: () => context.push(Routes.{{detail_for}}(item.id)),
+                          onPressed: () => context.push(
+                            Routes.{{detail_for}}(item.id),
+                          ),
                         ),
                       ),
                   ],
                 ),
                 const RichAttributionWidget(
-                  attributions: [TextSourceAttribution('OpenStreetMap contributors')],
+                  attributions: [
+                    TextSourceAttribution('OpenStreetMap contributors'),
+                  ],
                 ),
               ],
             );""", agent=dart_string(f"com.example.{pkg}"), detail_for=routes["detail_for"])
@@ -425,7 +470,10 @@ def collection_view(spec: ProductSpec, feature: Feature, screen: Screen, code: E
                 ),
                 Expanded(
                   child: results.isEmpty
-                      ? const EmptyView(icon: Icons.search_off, message: 'Nothing matches.')
+                      ? const EmptyView(
+                          icon: Icons.search_off,
+                          message: 'Nothing matches.',
+                        )
                       : ListView.builder(
                           itemCount: results.length,
                           itemBuilder: (context, index) {
@@ -442,11 +490,14 @@ def collection_view(spec: ProductSpec, feature: Feature, screen: Screen, code: E
         extra = render("""
 
             /// Only the starred items.
-            List<{{name}}> get favourites => _items.where((item) => item.isFavourite).toList();
+            List<{{name}}> get favourites =>
+                _items.where((item) => item.isFavourite).toList();
 
             /// Stars or unstars [item].
             Future<void> toggle({{name}} item) async {
-              await _repository.save(item.copyWith(isFavourite: !item.isFavourite));
+              await _repository.save(
+                item.copyWith(isFavourite: !item.isFavourite),
+              );
               await load();
             }
             """, name=code.name)
@@ -472,10 +523,10 @@ def collection_view(spec: ProductSpec, feature: Feature, screen: Screen, code: E
                 return {{tile}};
               },
             );""", tile=indent(_tile(code, routes, trailing=indent(star, 2)), 4))
-        starred = sample_item(code) + ".copyWith(isFavourite: true)"
+        starred = "[\n  " + indent(sample_item(code, 1, 8, ".copyWith(isFavourite: true),"), 2) + "\n]"
         expectation = f"{expect_title}\nexpect(find.byTooltip('Remove from favourites'), findsOneWidget);"
         return _finish(spec, feature, screen, code, vm_cls, extra, vm_imports, body, screen_imports,
-                       expectation, f"[{starred}]", test_imports, setup, builder)
+                       expectation, starred, test_imports, setup, builder)
     elif kind == "suggestions":
         date = code.date_field
         assert date is not None, "suggestions need a dated entity"
@@ -508,7 +559,9 @@ def collection_view(spec: ProductSpec, feature: Feature, screen: Screen, code: E
                   child: ListTile(
                     leading: const Icon(Icons.lightbulb),
                     title: const Text('Use these first'),
-                    subtitle: Text(first.isEmpty ? {{none}} : first),
+                    subtitle: Text(
+                      first.isEmpty ? {{none}} : first,
+                    ),
                   ),
                 ),
                 const SizedBox(height: 8),
@@ -661,12 +714,13 @@ def static_view(spec: ProductSpec, feature: Feature, screen: Screen) -> ViewFile
 
         void main() {
           testWidgets({{name}}, (tester) async {
-            await tester.pumpWidget(const MaterialApp(home: {{widget}}()));
+            {{pump}}
             {{expectation}}
           });
         }
         """, pkg=pkg, file=screen.file.removeprefix("lib/"),
-        name=dart_string(f"{screen.title} screen renders"), widget=screen.widget,
+        name=dart_string(f"{screen.title} screen renders"),
+        pump=indent(pump_widget(f"{screen.widget}()", const=True), 4),
         expectation=expectation)
     return ViewFiles(files={screen.file: body, _test_path(screen, feature): test},
                      builder=f"const {screen.widget}()",

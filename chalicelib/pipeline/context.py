@@ -72,6 +72,8 @@ class PhaseContext:
     llm: LLM
     settings: dict[str, str]
     log: Callable[[str, str], None]
+    # Feature text -> kind, approved by the team in earlier jobs: the offline analyst keeps them.
+    feature_mappings: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -13,8 +13,9 @@ from botocore.exceptions import ClientError
 from chalicelib import config
 from chalicelib.domain.jobs import Job, JobCreate
 from chalicelib.domain.phases import ACTIVE_JOB_STATUSES, PHASES
+from chalicelib.pipeline import approvals
 from chalicelib.pipeline.registry import agents_by_phase
-from chalicelib.store import activity, aws, files, items, jobs, phases
+from chalicelib.store import activity, aws, files, items, jobs, phases, settings
 from chalicelib.store.errors import Conflict, NotFound
 
 MAX_SLUG_SUFFIX = 1000
@@ -38,8 +39,8 @@ def _queue_url(queue_name: str, endpoint: str | None) -> str:
 
 
 def queue_url() -> str:
-    settings = config.load()
-    return _queue_url(settings.queue_name, settings.endpoint_url)
+    deployment = config.load()
+    return _queue_url(deployment.queue_name, deployment.endpoint_url)
 
 
 def create_job(team_id: str, request: JobCreate) -> Job:
@@ -77,6 +78,12 @@ def execution_name(team_id: str, slug: str, run_id: str) -> str:
     return f"{readable[:80 - 14]}--{digest}"
 
 
+def gates_for(job_checkpoints: list[str], platform_checkpoints: str) -> dict[str, bool]:
+    """Which phases pause for a human before they start: the job's own plus the platform-wide ones."""
+    wanted = set(job_checkpoints) | {name for name in platform_checkpoints.split(",") if name}
+    return {phase: phase in wanted for phase in PHASES[1:]}
+
+
 def start_job(message: dict) -> str:
     """Start the job's execution from its queue message; returns what happened, for the log."""
     team_id, slug, run_id = message["team_id"], message["slug"], message["run_id"]
@@ -88,13 +95,18 @@ def start_job(message: dict) -> str:
     if item.get("cancel_requested"):
         _mark_cancelled_before_start(team_id, slug)
         return "cancelled before start"
-    settings = config.load()
+    deployment = config.load()
+    platform = settings.get_all()
     name = execution_name(team_id, slug, run_id)
     try:
         response = aws.sfn().start_execution(
-            stateMachineArn=settings.state_machine_arn,
+            stateMachineArn=deployment.state_machine_arn,
             name=name,
-            input=json.dumps({"team_id": team_id, "slug": slug, "run_id": run_id}),
+            input=json.dumps({
+                "team_id": team_id, "slug": slug, "run_id": run_id,
+                "gates": gates_for(item.get("checkpoints") or [], platform["checkpoint_phases"]),
+                "checkpoint_timeout_seconds": int(platform["checkpoint_timeout_seconds"]),
+            }),
         )
         execution_arn = response["executionArn"]
     except ClientError as error:
@@ -124,7 +136,9 @@ def cancel_job(team_id: str, slug: str) -> Job:
     """Ask the pipeline to stop before its next phase; Conflict when the job already ended."""
     job = jobs.update(team_id, slug, expected_status=ACTIVE_JOB_STATUSES, cancel_requested=True)
     activity.record(team_id, "job_cancel_requested", "cancel requested", level="warning", job_slug=slug)
-    if job.status == "queued":
+    if job.status == "waiting_approval":
+        approvals.fail_waiting_task(team_id, slug, "JobCancelled", "the job was cancelled while waiting for approval")
+    elif job.status == "queued":
         item = jobs.get_item(team_id, slug)
         if item and not item.get("execution_arn"):
             _mark_cancelled_before_start(team_id, slug)
@@ -141,8 +155,12 @@ def delete_job(team_id: str, slug: str, purge: bool) -> None:
             jobs.update(team_id, slug, expected_status=ACTIVE_JOB_STATUSES, cancel_requested=True)
         except Conflict:
             pass
+        if item["status"] == "waiting_approval":
+            approvals.fail_waiting_task(team_id, slug, "JobCancelled", "the job was deleted while waiting for approval")
         if item.get("execution_arn"):
             _stop_execution(item["execution_arn"])
+    if purge:
+        jobs.mark_purged(team_id, slug, item["run_id"])
     jobs.delete(team_id, slug)
     phases.delete_all(team_id, slug)
     if purge:

@@ -10,16 +10,18 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from chalicelib.domain.phases import ACTIVE_JOB_STATUSES, PHASES
 from chalicelib.domain.spec import JobSpec
-from chalicelib.llm.agent_defaults import AGENT_DEFAULTS
-from chalicelib.llm.binding import AgentLLM
+from chalicelib.llm import binding
+from chalicelib.pipeline import checkpoints, experiences
 from chalicelib.pipeline.context import PhaseContext, PhaseOutcome
 from chalicelib.pipeline.errors import JobCancelled, PhaseFailed, TransientError
+from chalicelib.pipeline.guards import live_job
 from chalicelib.pipeline.registry import REGISTRY
 from chalicelib.store import activity, files, items, jobs, phases, settings
 from chalicelib.store.errors import Conflict, NotFound
 
 logger = logging.getLogger(__name__)
 
+MAX_FINDINGS_ON_ROW = 50
 THROTTLING_CODES = {"ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
                     "SlowDown", "ServiceUnavailable", "InternalServerError"}
 
@@ -29,6 +31,8 @@ def handle(event: dict) -> dict:
     try:
         if event.get("action") == "finalize":
             return finalize(event)
+        if event.get("action") == "checkpoint":
+            return checkpoints.open_checkpoint(event)
         return run_phase(event)
     except BotoConnectionError as error:
         raise TransientError(str(error)) from error
@@ -38,17 +42,6 @@ def handle(event: dict) -> dict:
         raise
 
 
-def _live_job(team_id: str, slug: str, run_id: str) -> dict:
-    item = jobs.get_item(team_id, slug)
-    if item is None or item.get("run_id") != run_id:
-        raise JobCancelled(f"job {slug!r} was deleted")
-    if item.get("cancel_requested"):
-        raise JobCancelled(f"job {slug!r} was cancelled")
-    if item["status"] not in ACTIVE_JOB_STATUSES:
-        raise JobCancelled(f"job {slug!r} already ended ({item['status']})")
-    return item
-
-
 def _spec(item: dict) -> JobSpec:
     return JobSpec.model_validate({key: item[key] for key in JobSpec.model_fields if key in item})
 
@@ -56,7 +49,7 @@ def _spec(item: dict) -> JobSpec:
 def run_phase(event: dict) -> dict:
     """Run one phase: check cancel, mark running, do the work, record the outcome."""
     team_id, slug, run_id, phase = event["team_id"], event["slug"], event["run_id"], event["phase"]
-    item = _live_job(team_id, slug, run_id)
+    item = live_job(team_id, slug, run_id)
     definition = REGISTRY[phase]
     rows = {row.phase: row for row in phases.list_rows(team_id, slug)}
     for earlier in PHASES[: PHASES.index(phase)]:
@@ -78,33 +71,51 @@ def run_phase(event: dict) -> dict:
     def log(level: str, message: str) -> None:
         activity.record(team_id, "phase_log", message, level=level, job_slug=slug, phase=phase, agent=definition.agent_id)
 
-    agent = AGENT_DEFAULTS[definition.agent_id]
-    context = PhaseContext(
-        job=_spec(item),
-        phase=phase,
-        agent_id=definition.agent_id,
-        attempt=attempt,
-        workspace=files.S3Workspace(team_id, slug),
-        llm=AgentLLM(team_id, slug, phase, definition.agent_id, agent.system_prompt),
-        settings=settings.get_all(),
-        log=log,
-    )
     try:
+        lessons = experiences.lessons_for(team_id, definition.agent_id)
+        context = PhaseContext(
+            job=_spec(item),
+            phase=phase,
+            agent_id=definition.agent_id,
+            attempt=attempt,
+            workspace=files.S3Workspace(team_id, slug),
+            llm=binding.for_phase(team_id, slug, phase, definition.agent_id, lessons),
+            settings=settings.get_all(),
+            log=log,
+            feature_mappings=experiences.approved_feature_mappings(team_id) if phase == "ba" else {},
+        )
         outcome: PhaseOutcome = definition.handler()(context)
     except Exception as error:
         _mark_phase_failed(team_id, slug, phase, definition.agent_id, f"{type(error).__name__}: {error}")
         raise
+    _stop_if_deleted_meanwhile(team_id, slug, run_id)
     if outcome.status == "failed":
         message = outcome.summary or f"{phase} failed"
         _mark_phase_failed(team_id, slug, phase, definition.agent_id, message)
         raise PhaseFailed(message)
     phases.update(team_id, slug, phase, status=outcome.status, finished_at=items.now_iso(),
-                  outputs=outcome.outputs, summary=outcome.summary[:1000])
+                  outputs=outcome.outputs, summary=outcome.summary[:1000],
+                  findings=[finding.to_dict() for finding in outcome.findings[:MAX_FINDINGS_ON_ROW]])
     activity.record(team_id, f"phase_{outcome.status}", f"{phase} {outcome.status}: {outcome.summary}"[:500],
                     job_slug=slug, phase=phase, agent=definition.agent_id,
                     details={"outputs": len(outcome.outputs), "findings": len(outcome.findings)})
-    return {"phase": phase, "status": outcome.status, "passed": bool(outcome.data.get("passed", True)),
-            **{key: value for key, value in outcome.data.items() if key != "passed"}}
+    return {
+        **outcome.data,
+        "phase": phase,
+        "status": outcome.status,
+        "passed": bool(outcome.data.get("passed", True)),
+        "needs_approval": bool(outcome.data.get("needs_approval", False)),
+    }
+
+
+def _stop_if_deleted_meanwhile(team_id: str, slug: str, run_id: str) -> None:
+    """A job deleted while its phase ran: drop what the phase wrote late if the delete purged, then stop."""
+    item = jobs.get_item(team_id, slug)
+    if item is not None and item.get("run_id") == run_id:
+        return
+    if jobs.was_purged(team_id, slug, run_id):
+        files.S3Workspace(team_id, slug).delete_everything()
+    raise JobCancelled(f"job {slug!r} was deleted while its phase ran")
 
 
 def _mark_phase_failed(team_id: str, slug: str, phase: str, agent_id: str, message: str) -> None:
@@ -137,6 +148,13 @@ def finalize(event: dict) -> dict:
     message = error_message(event.get("error"))
     if outcome == "cancelled" and not item.get("cancel_requested"):
         outcome = "failed"
+    if outcome != "succeeded":
+        expired = checkpoints.close_pending(team_id, slug, "cancelled" if outcome == "cancelled" else "expired")
+        error_name = (event.get("error") or {}).get("Error")
+        if expired and error_name == "States.Timeout":
+            message = checkpoints.timeout_message(expired)
+        elif error_name == "CheckpointRejected":
+            message = checkpoints.rejection_message(team_id, slug) or message
     for row in phases.list_rows(team_id, slug):
         if outcome == "cancelled" and row.status in ("pending", "running"):
             phases.update(team_id, slug, row.phase, status="cancelled", finished_at=now if row.status == "running" else None)
@@ -153,6 +171,8 @@ def finalize(event: dict) -> dict:
         jobs.update(team_id, slug, expected_status=ACTIVE_JOB_STATUSES, **changes)
     except Conflict:
         return {"outcome": item["status"]}
+    if outcome in ("succeeded", "failed"):
+        experiences.extract(team_id, slug, outcome)
     level = "info" if outcome == "succeeded" else "error" if outcome == "failed" else "warning"
     activity.record(team_id, f"job_{outcome}", f"job {outcome}" + (f": {message}" if outcome == "failed" else ""),
                     level=level, job_slug=slug)

@@ -43,6 +43,7 @@ def record(
         entry["phase"] = phase
     if agent:
         entry["agent"] = agent
+        entry["team_agent"] = team_id
     if details:
         entry["details"] = items.to_dynamo(details)
     items.table("activity").put_item(Item=entry)
@@ -56,7 +57,7 @@ def record(
 
 
 def _public(entry: dict) -> dict:
-    hidden = {"team_kind", "job_key", "entry_key", "expires_at"}
+    hidden = {"team_kind", "team_agent", "job_key", "entry_key", "expires_at"}
     return {key: value for key, value in items.plain(entry).items() if key not in hidden}
 
 
@@ -97,4 +98,13 @@ def recent(team_id: str, limit: int, kind: str | None = None) -> list[dict]:
     else:
         query = {"KeyConditionExpression": Key("team_id").eq(team_id)}
     response = items.table("activity").query(ScanIndexForward=False, Limit=limit, **query)
+    return [_public(item) for item in response.get("Items", [])]
+
+
+def agent_log(team_id: str, limit: int) -> list[dict]:
+    """The team's newest entries that name an agent (phase events, LLM calls, fallbacks)."""
+    from boto3.dynamodb.conditions import Key
+
+    response = items.table("activity").query(IndexName="by_agent", KeyConditionExpression=Key("team_agent").eq(team_id),
+                                             ScanIndexForward=False, Limit=limit)
     return [_public(item) for item in response.get("Items", [])]

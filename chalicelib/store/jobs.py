@@ -133,3 +133,29 @@ def add_usage(team_id: str, slug: str, cost_usd: float, tokens_in: int, tokens_o
 def delete(team_id: str, slug: str) -> None:
     """Remove the job record."""
     items.table("jobs").delete_item(Key={"team_id": team_id, "slug": slug})
+
+
+def count_by_status(team_id: str, status: str) -> int:
+    """How many of the team's jobs have this status (a COUNT Query on the `by_status` index)."""
+    from boto3.dynamodb.conditions import Key
+
+    query: dict[str, Any] = {"IndexName": "by_status", "Select": "COUNT",
+                             "KeyConditionExpression": Key("team_status").eq(f"{team_id}#{status}")}
+    total = 0
+    while True:
+        response = items.table("jobs").query(**query)
+        total += response.get("Count", 0)
+        if "LastEvaluatedKey" not in response:
+            return total
+        query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def mark_purged(team_id: str, slug: str, run_id: str) -> None:
+    """Remember that this run's files were purged, so a phase still running can remove what it writes late."""
+    items.table("config").put_item(Item={"kind": "purged_run", "item_id": f"{team_id}#{slug}#{run_id}",
+                                         "purged_at": items.now_iso()})
+
+
+def was_purged(team_id: str, slug: str, run_id: str) -> bool:
+    response = items.table("config").get_item(Key={"kind": "purged_run", "item_id": f"{team_id}#{slug}#{run_id}"})
+    return "Item" in response

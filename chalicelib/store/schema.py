@@ -50,6 +50,8 @@ TABLES: tuple[Table, ...] = (
         indexes=(
             Index("by_job", "job_key", "entry_key"),
             Index("by_kind", "team_kind", "entry_key"),
+            # Sparse: only entries with an agent carry `team_agent`, so the agent log is one Query.
+            Index("by_agent", "team_agent", "entry_key"),
         ),
         ttl_attribute="expires_at",
     ),

@@ -65,6 +65,7 @@ DEFAULTS: dict[str, str] = {
     "security_high_findings_checkpoint": "false",
     "llm_timeout_seconds": "60",
     "llm_max_retries": "2",
+    "llm_max_output_tokens": "8192",
 }
 
 VALIDATORS: dict[str, Callable[[str], str]] = {
@@ -72,10 +73,11 @@ VALIDATORS: dict[str, Callable[[str], str]] = {
     "smart_model_fallback": _model_id,
     "max_repair_attempts": _int_range(0, 10),
     "checkpoint_phases": _phase_list,
-    "checkpoint_timeout_seconds": _int_range(60, 7 * 86400),
+    "checkpoint_timeout_seconds": _int_range(1, 7 * 86400),
     "security_high_findings_checkpoint": _boolean,
     "llm_timeout_seconds": _int_range(1, 600),
     "llm_max_retries": _int_range(0, 10),
+    "llm_max_output_tokens": _int_range(16, 200_000),
 }
 
 
@@ -85,7 +87,9 @@ def validate(changes: dict[str, object]) -> dict[str, str]:
     for key, value in changes.items():
         if key not in VALIDATORS:
             raise ValueError(f"unknown setting {key!r}; known: {', '.join(sorted(VALIDATORS))}")
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        if not isinstance(value, (str, int, float)):
             raise ValueError(f"{key}: must be a string or number")
         try:
             cleaned[key] = VALIDATORS[key](str(value))
