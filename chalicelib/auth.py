@@ -68,7 +68,7 @@ def principal_from_header(authorization: str | None) -> Principal:
     except jwt.InvalidTokenError as error:
         raise AuthError(f"invalid token: {error}") from error
     team_id, role = claims.get("team_id"), claims.get("role")
-    if not isinstance(team_id, str) or not TEAM_PATTERN.match(team_id):
+    if not isinstance(team_id, str) or not TEAM_PATTERN.fullmatch(team_id):
         raise AuthError("invalid token: team_id claim missing or malformed")
     if role not in ROLES:
         raise AuthError("invalid token: role claim missing or unknown")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 import statistics
 import subprocess
 import sys
@@ -20,6 +21,11 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 REQUEST = PROJECT_DIR.parent / "shared" / "examples" / "requests" / "pantry-saver.json"
 RUNS = 5
 READ_SAMPLES = 21
+
+
+def quiet_app_log() -> None:
+    """The app's per-message info lines would interleave with the figures."""
+    logging.getLogger("ai-software-factory").setLevel(logging.WARNING)
 
 
 def _import_seconds(statement: str) -> float:
@@ -42,6 +48,7 @@ def bench_jobs() -> None:
     from infra.stack import start_stack
 
     stack = start_stack(free_port(), free_port())
+    quiet_app_log()
     try:
         base = stack.api_url
         token = json.loads(call(base, "POST", "/api/auth/token", body={"team_id": "bench"},
@@ -118,6 +125,7 @@ def bench_cost_reads() -> None:
     from infra.stack import start_stack
 
     stack = start_stack(free_port(), free_port())
+    quiet_app_log()
     try:
         base, team = stack.api_url, "bench-costs"
         token = json.loads(call(base, "POST", "/api/auth/token", body={"team_id": team},
@@ -126,6 +134,7 @@ def bench_cost_reads() -> None:
         figures: dict[tuple[str, int], tuple[float, float]] = {}
         written = 0
         for calls in (100, 10_000):
+            print(f"  writing cost rows {written + 1}-{calls} ...", flush=True)
             _record_calls(team, written, calls)
             written = calls
             for path in ("/api/costs/summary", "/api/kpis"):

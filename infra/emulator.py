@@ -7,6 +7,7 @@ Everything is in memory: a restart forgets the jobs.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import socket
@@ -248,6 +249,9 @@ class Emulator:
         self.configure_environment()
         default_user_config["stepfunctions"] = {"execute_state_machine": True}
         use_item_level_transaction_rollback()
+        # The interpreter logs every failed or cancelled execution as an error with its internal
+        # state; the job already records what happened in words, so keep the console readable.
+        logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
         handlers = {"run_phase": chalice_app.run_phase}
         wsgi = LambdaInvokeMiddleware(DomainDispatcherApplication(create_backend_app), handlers)
 

@@ -20,6 +20,19 @@ class ContractRequestHandler(ChaliceRequestHandler):
         body = json.dumps({"detail": f"no route {self.command} {path}"}).encode()
         self._send_http_response(404, {"Content-Type": "application/json"}, body)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The server's own errors (an unknown HTTP method, a malformed request line) as `{"detail"}` too."""
+        status = 405 if code == 501 else code
+        detail = f"method {self.command} not allowed" if code == 501 else (message or "bad request")
+        body = json.dumps({"detail": detail}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def log_message(self, format: str, *args) -> None:
         if os.environ.get("API_ACCESS_LOG") == "1":
             super().log_message(format, *args)

@@ -46,7 +46,7 @@ def test_a_rejected_checkpoint_fails_the_job_with_the_reason(member):
     job = member.wait_for_job(slug)
     assert job["status"] == "failed"
     assert "not this design" in job["error"] and "dev" in job["error"]
-    assert member.get(f"/api/jobs/{slug}/phase-status").json["dev"] == "pending"
+    assert member.get(f"/api/jobs/{slug}/phase-status").json["dev"] == "skipped"
 
 
 def test_cancel_while_waiting_ends_the_job_cancelled_at_once(member):

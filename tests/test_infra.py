@@ -72,3 +72,55 @@ def test_a_cancelled_transaction_in_the_emulator_leaves_every_item_as_it_was(fre
     assert "Item" not in dynamodb.get_item(TableName=table, Key={"team_id": {"S": "t"}, "slug": {"S": "b"}})
     kept = dynamodb.get_item(TableName=table, Key={"team_id": {"S": "t"}, "slug": {"S": "a"}})["Item"]
     assert kept["n"] == {"N": "1"}
+
+
+def test_make_run_on_a_taken_port_says_so_in_one_line():
+    import os
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from infra.emulator import free_port
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        environment = {**os.environ, "PORT": str(port), "EMULATOR_PORT": str(free_port())}
+        result = subprocess.run([sys.executable, "-m", "infra.run"], cwd=Path(__file__).resolve().parents[1],
+                                env=environment, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [f"error: port {port} (API) is already in use; set PORT to another port"]
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_make_run_serves_the_api_and_stops_cleanly_on_sigint():
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+    from pathlib import Path
+
+    from infra.emulator import free_port
+
+    api_port = free_port()
+    environment = {**os.environ, "PORT": str(api_port), "EMULATOR_PORT": str(free_port())}
+    process = subprocess.Popen([sys.executable, "-m", "infra.run"], cwd=Path(__file__).resolve().parents[1],
+                               env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        printed = []
+        for line in process.stdout:
+            printed.append(line)
+            if "Ctrl-C stops everything" in line:
+                break
+        assert any("X-Admin-Key" in line for line in printed), "make run must print how to get a token"
+        with urllib.request.urlopen(f"http://127.0.0.1:{api_port}/health", timeout=10) as response:
+            assert json.loads(response.read()) == {"status": "ok", "queue_backend": "sqs"}
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+        assert "Traceback" not in process.stderr.read()
+    finally:
+        process.kill()

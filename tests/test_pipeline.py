@@ -35,7 +35,8 @@ def test_a_phase_that_raises_fails_the_job_and_keeps_earlier_outputs(member, mon
     rows = {row["phase"]: row for row in member.get(f"/api/jobs/{slug}/phases").json}
     assert rows["architect"]["status"] == "failed" and "architect exploded" in rows["architect"]["error"]
     assert rows["ba"]["status"] == "passed"
-    assert all(rows[phase]["status"] == "pending" for phase in PHASES[PHASES.index("uiux"):])
+    assert all(rows[phase]["status"] == "skipped" and "failed" in rows[phase]["summary"]
+               for phase in PHASES[PHASES.index("uiux"):])
     assert files.S3Workspace("team-a", slug).read("docs/product_spec.json")
     assert member.get(f"/api/jobs/{slug}/download").status == 404
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chalicelib.agents.answers import ask_model, parse_markdown, quote_job, spec_block
 from chalicelib.agents.specs import load_product_spec
 from chalicelib.flutter.generator import DEV_PACKAGE_VERSIONS, dependencies_of
 from chalicelib.flutter.spec import ProductSpec
@@ -33,8 +34,34 @@ def architecture_md(spec: ProductSpec) -> str:
             "## Dependencies\n\n| package | constraint |\n|---|---|\n" + deps + "\n")
 
 
+SECTIONS = ("State management", "Routing", "Repositories", "Dependencies")
+
+
+def _prompt(ctx: PhaseContext, spec: ProductSpec) -> str:
+    packages = {**dependencies_of(spec), **DEV_PACKAGE_VERSIONS}
+    listed = ", ".join(f"{name} {version}" for name, version in packages.items())
+    return ("Write the architecture document of a Flutter app, following the Flutter team's architecture "
+            "guide and its compass_app sample: feature-first folders under lib/features/ with data / domain / ui, "
+            "repositories behind abstract interfaces with local and remote implementations, one ChangeNotifier "
+            "view model per screen, declarative go_router routing in lib/routing/, one place that wires "
+            "dependencies (lib/config/dependencies.dart), a sealed Result type for failures.\n\n"
+            f"{quote_job('App name', ctx.job.name)}\n{quote_job('Description', ctx.job.description)}\n\n"
+            f"{spec_block(spec.model_dump_json(indent=2))}\n\n"
+            f"The project uses exactly these packages (name and version constraint): {listed}.\n"
+            f"Answer with one Markdown document starting with the title line '# Architecture: {spec.package_name}', "
+            "then the folder tree in a code block and the sections "
+            + ", ".join(f"'## {s}'" for s in SECTIONS)
+            + "; the Dependencies section is a table of every package above with its constraint.")
+
+
 def run(ctx: PhaseContext) -> PhaseOutcome:
+    """Ask for the architecture document; it must name every package the generated project depends on."""
     spec = load_product_spec(ctx)
-    ctx.workspace.write("docs/architecture.md", architecture_md(spec))
+    packages = list({**dependencies_of(spec), **DEV_PACKAGE_VERSIONS})
+    document = ask_model(ctx, "architecture", _prompt(ctx, spec), lambda: architecture_md(spec),
+                         parse_markdown(f"Architecture: {spec.package_name}", SECTIONS, packages),
+                         f"the Markdown architecture document starting with '# Architecture: {spec.package_name}'")
+    assert isinstance(document, str)
+    ctx.workspace.write("docs/architecture.md", document)
     return PhaseOutcome(summary=f"{len(spec.features)} feature folders, backend {spec.backend}",
                         outputs=["docs/architecture.md"])

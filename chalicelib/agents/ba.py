@@ -47,6 +47,11 @@ def user_flows_md(spec: ProductSpec) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _count(number: int, word: str) -> str:
+    plural = word[:-1] + "ies" if word.endswith("y") else word + "s"
+    return f"{number} {word if number == 1 else plural}"
+
+
 def run(ctx: PhaseContext) -> PhaseOutcome:
     """Ask for the spec (the offline analyst derives it from the job) and write the documents."""
     spec = ask_model(ctx, "product_spec", _prompt(ctx),
@@ -57,7 +62,7 @@ def run(ctx: PhaseContext) -> PhaseOutcome:
     ctx.workspace.write("docs/requirements.md", requirements_md(spec))
     ctx.workspace.write("docs/user_flows.md", user_flows_md(spec))
     return PhaseOutcome(
-        summary=f"{len(spec.features)} features, {len(spec.screens)} screens, "
-                f"{len(spec.user_stories)} user stories",
+        summary=", ".join(_count(n, word) for n, word in ((len(spec.features), "feature"), (len(spec.screens), "screen"),
+                                                           (len(spec.user_stories), "user story"))),
         outputs=[PRODUCT_SPEC_PATH, "docs/requirements.md", "docs/user_flows.md"],
         data={"features": len(spec.features), "screens": len(spec.screens)})

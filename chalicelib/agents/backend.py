@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import yaml
 
+from chalicelib.agents.answers import ask_model, extract_document, parse_markdown, quote_job, spec_block
 from chalicelib.agents.specs import load_product_spec
 from chalicelib.flutter.generator_dart import collection_path
 from chalicelib.flutter.spec import Entity, ProductSpec
@@ -89,16 +92,88 @@ def backend_plan(spec: ProductSpec) -> str:
     return "\n".join(lines) + "\n"
 
 
+_PLAN_SECTIONS = {"firebase": ("Cloud Firestore collections", "Security rules", "Configuration"),
+                  "supabase": ("Tables", "Configuration"), "rest": ()}
+_PLAN_CONTENT = {
+    "firebase": ("a '## Cloud Firestore collections' section naming each entity's collection and its fields, "
+                 "'## Security rules' with the Firestore rules in a code block (signed-in users only), and "
+                 "'## Configuration' with the setup steps (flutterfire configure, sign-in method, deploying the rules)"),
+    "supabase": ("a '## Tables' section with one `create table` SQL block per entity (row level security enabled, "
+                 "a policy for authenticated users), and '## Configuration' with the --dart-define values the app needs"),
+    "rest": ("a short description of the REST API the app's ApiClient calls (bearer token from POST /auth/token) "
+             "and one bullet per entity naming its collection path and item path"),
+}
+
+
+def _names(spec: ProductSpec) -> list[str]:
+    """What the plan must name for each entity: its collection (or its REST path)."""
+    return [collection_path(e) if spec.backend == "rest" else e.collection for e in spec.entities]
+
+
+def _job_data(ctx: PhaseContext) -> str:
+    return f"{quote_job('App name', ctx.job.name)}\n{quote_job('Description', ctx.job.description)}"
+
+
+def _plan_prompt(ctx: PhaseContext, spec: ProductSpec) -> str:
+    names = ", ".join(f"`{n}`" for n in _names(spec))
+    return (f"Write the backend plan of a Flutter app whose backend is {spec.backend}.\n\n{_job_data(ctx)}\n\n"
+            f"{spec_block(spec.model_dump_json(indent=2))}\n\n"
+            f"Answer with one Markdown document starting with the title line '# Backend plan ({spec.backend})', "
+            f"then {_PLAN_CONTENT[spec.backend]}. Name every entity's collection exactly as given: {names}.")
+
+
+def _openapi_prompt(ctx: PhaseContext, spec: ProductSpec) -> str:
+    paths = ", ".join(_required_paths(spec))
+    return (f"Write the OpenAPI 3 document of the REST API this Flutter app calls.\n\n{_job_data(ctx)}\n\n"
+            f"{spec_block(spec.model_dump_json(indent=2))}\n\n"
+            f"The app's ApiClient calls exactly these paths: {paths}. Each collection path has GET (list); each "
+            "item path has GET, PUT (create or replace) and DELETE; every entity is a schema under "
+            "components/schemas with its fields typed; bearer authentication. "
+            "Answer with the OpenAPI document as YAML in one ```yaml code block.")
+
+
+def _required_paths(spec: ProductSpec) -> list[str]:
+    paths = [p for e in spec.entities for p in (collection_path(e), f"{collection_path(e)}/{{id}}")]
+    if any(f.kind == "auth" for f in spec.features):
+        paths.append("/auth/token")
+    return paths
+
+
+def parse_openapi(spec: ProductSpec) -> Callable[[str], dict]:
+    """A parser for the OpenAPI answer: a mapping with `openapi` 3.x and `paths` holding every path the client calls."""
+
+    def parse(text: str) -> dict:
+        document = extract_document(text)
+        version = str(document.get("openapi", ""))
+        if not version.startswith("3"):
+            raise ValueError(f"the document's `openapi` field must be a 3.x version, not {version or 'missing'!r}")
+        paths = document.get("paths")
+        if not isinstance(paths, dict) or not paths:
+            raise ValueError("the document has no `paths` mapping")
+        missing = [p for p in _required_paths(spec) if p not in paths]
+        if missing:
+            raise ValueError(f"`paths` lacks {', '.join(missing)}, which the app's ApiClient calls")
+        return document
+
+    return parse
+
+
 def run(ctx: PhaseContext) -> PhaseOutcome:
-    """Write the backend documents for firebase, supabase or rest; skip for none."""
+    """Ask for the backend documents for firebase, supabase or rest; skip for none."""
     spec = load_product_spec(ctx)
     if spec.backend == "none":
         return PhaseOutcome(status="skipped", summary="No backend: data stays on the device")
     outputs = ["docs/backend_plan.md"]
-    ctx.workspace.write("docs/backend_plan.md", backend_plan(spec))
+    plan = ask_model(ctx, "backend_plan", _plan_prompt(ctx, spec), lambda: backend_plan(spec),
+                     parse_markdown(f"Backend plan ({spec.backend})", _PLAN_SECTIONS[spec.backend], _names(spec)),
+                     f"the Markdown backend plan starting with '# Backend plan ({spec.backend})'")
+    assert isinstance(plan, str)
+    ctx.workspace.write("docs/backend_plan.md", plan)
     if spec.backend == "rest":
-        ctx.workspace.write("docs/openapi.yaml", yaml.safe_dump(openapi(spec), sort_keys=False,
-                                                                  allow_unicode=True))
+        document = ask_model(ctx, "openapi", _openapi_prompt(ctx, spec),
+                             lambda: yaml.safe_dump(openapi(spec), sort_keys=False, allow_unicode=True),
+                             parse_openapi(spec), "the OpenAPI 3 document as YAML in one ```yaml code block")
+        ctx.workspace.write("docs/openapi.yaml", yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
         outputs.append("docs/openapi.yaml")
     return PhaseOutcome(summary=f"{spec.backend} plan for {len(spec.entities)} entities",
                         outputs=outputs)

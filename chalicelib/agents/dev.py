@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import json
 
-from chalicelib.agents.answers import ask_model, parse_files
+from chalicelib.agents.answers import ask_model, parse_files, spec_block
 from chalicelib.agents.specs import load_product_spec
 from chalicelib.flutter.generator import generate_project
 from chalicelib.pipeline.context import Finding, PhaseContext, PhaseOutcome
 
 ANSWER_FORMAT = ('Answer with one JSON object {"files": {"<path relative to source/>": "<file text>"}}, '
-                 "or with one fenced code block per file, each preceded by a line holding its path.")
+                 "or with one fenced code block per file, each preceded by a line holding its path "
+                 "(fence a file that itself holds ``` blocks with ````).")
 
 
 def _prompt(spec_json: str) -> str:
     return ("Write a complete Flutter project (Dart 3, null safety, go_router, provider, "
             "repositories behind interfaces, a view model per screen, widget tests per screen) "
-            f"for this product spec:\n{spec_json}\n\n{ANSWER_FORMAT}")
+            f"for the product spec below.\n\n{spec_block(spec_json)}\n\n{ANSWER_FORMAT}")
 
 
 def run(ctx: PhaseContext) -> PhaseOutcome:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chalicelib.agents.answers import ask_model, parse_markdown, quote_job, spec_block
 from chalicelib.agents.specs import load_product_spec
 from chalicelib.flutter.escape import markdown_text
 from chalicelib.flutter.spec import ProductSpec
@@ -24,8 +25,33 @@ def design_md(spec: ProductSpec) -> str:
             "under the field.\n")
 
 
+SECTIONS = ("Theme", "Screens", "States", "Accessibility")
+
+
+def _prompt(ctx: PhaseContext, spec: ProductSpec) -> str:
+    return ("Write the design document of a Flutter app: Material 3 theme from a seed color with light and "
+            "dark schemes, the screen inventory, empty / loading / error states, accessibility notes.\n\n"
+            f"{quote_job('App name', ctx.job.name)}\n{quote_job('Description', ctx.job.description)}\n"
+            f"{quote_job('Style', ctx.job.style)}\n\n{spec_block(spec.model_dump_json(indent=2))}\n\n"
+            f"The generated code seeds its color scheme with {spec.seed_color}.\n"
+            "Answer with one Markdown document starting with the title line '# Design: <app name>', with the "
+            "sections " + ", ".join(f"'## {s}'" for s in SECTIONS) + "; the Theme section names the seed color "
+            "and the Screens section is a table with one row per screen of the spec: its route exactly as given "
+            "(`/...`), widget, title and kind.")
+
+
+def _mentions(spec: ProductSpec) -> list[str]:
+    """The seed color and every screen's route (as a code span), which the document must name."""
+    return [spec.seed_color] + list(dict.fromkeys(f"`{s.route}`" for s in spec.screens))
+
+
 def run(ctx: PhaseContext) -> PhaseOutcome:
+    """Ask for the design document; it must name the seed color and every screen's route."""
     spec = load_product_spec(ctx)
-    ctx.workspace.write("docs/design.md", design_md(spec))
+    document = ask_model(ctx, "design", _prompt(ctx, spec), lambda: design_md(spec),
+                         parse_markdown("Design", SECTIONS, _mentions(spec)),
+                         "the Markdown design document starting with '# Design: <app name>'")
+    assert isinstance(document, str)
+    ctx.workspace.write("docs/design.md", document)
     return PhaseOutcome(summary=f"{len(spec.screens)} screens, seed {spec.seed_color}",
                         outputs=["docs/design.md"])

@@ -116,7 +116,7 @@ def cancel_job(caller: Principal, slug: str) -> CancelResult:
     except NotFound as error:
         raise NotFoundError(f"job {slug!r} not found") from error
     except Conflict as error:
-        current = jobs.get(caller.team_id, slug).status
+        current = _job(caller, slug).status
         raise ConflictError(f"job {slug!r} is {current}; only queued, running or waiting jobs can be cancelled") from error
     return CancelResult(slug=slug)
 

@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 from chalicelib.api.errors import BadRequest, ConflictError, NotFoundError
 from chalicelib.api.routing import route
 from chalicelib.auth import Principal
-from chalicelib.domain.jobs import SLUG_PATTERN
+from chalicelib.domain.fields import SLUG_RULE, is_slug
 from chalicelib.domain.projects import Project, ProjectBody, ProjectDeleted
 from chalicelib.pipeline.lifecycle import derive_slug
 from chalicelib.store import activity, projects
@@ -43,11 +43,14 @@ def get_project(caller: Principal, slug: str) -> Project:
 @route(blueprint, "/api/projects/{slug}", "PUT", "Create or replace the project at this slug", role="member",
        body=ProjectBody, response=Project, tag="projects")
 def put_project(caller: Principal, body: ProjectBody, slug: str) -> Response:
-    if not SLUG_PATTERN.match(slug):
-        raise BadRequest("slug: must be 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'")
+    if not is_slug(slug):
+        raise BadRequest(f"slug: {SLUG_RULE}")
     if body.slug is not None and body.slug != slug:
         raise BadRequest(f"slug: {body.slug!r} in the body does not match {slug!r} in the URL")
-    project, created = projects.put(caller.team_id, slug, body)
+    try:
+        project, created = projects.put(caller.team_id, slug, body)
+    except Conflict as error:
+        raise ConflictError(str(error)) from error
     activity.record(caller.team_id, "project_created" if created else "project_updated",
                     f"project {slug} {'created' if created else 'updated'}")
     return Response(body=project.model_dump(mode="json"), status_code=201 if created else 200,

@@ -78,7 +78,7 @@ def add_provider(caller: Principal, body: ProviderCreate) -> Provider:
 @route(blueprint, "/api/providers/{name}", "POST", "Add or update a provider named in the URL", role="admin",
        body=ProviderUpsert, response=Provider, tag="providers")
 def upsert_provider(caller: Principal, body: ProviderUpsert, name: str) -> Response:
-    if not re.match(PROVIDER_NAME, name):
+    if not re.fullmatch(PROVIDER_NAME, name):
         raise BadRequest("name: must be 1-40 characters of a-z, 0-9, '_' and '-', starting with a letter or digit")
     try:
         provider, created = providers.upsert(name, body)

@@ -7,18 +7,23 @@ it returns a pydantic model, a list of them, a dict, or a chalice Response.
 from __future__ import annotations
 
 import functools
-import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from chalicelib import auth
-from chalicelib.api.errors import BadRequest, Forbidden, PayloadTooLarge, Unauthorized
+from chalicelib.api.errors import BadRequest, Forbidden, NotFoundError, PayloadTooLarge, Unauthorized
+from chalicelib.domain.parsing import InvalidDocument, parse_json_object
 
 MAX_BODY_BYTES = 1_000_000
+# Every identifier in a path (slugs, item ids, agent and provider names, asset names) fits this;
+# anything else cannot name an item, so it is a 404 before any table is read.
+PATH_PARAMETER = re.compile(r"[A-Za-z0-9._-]{1,128}")
+WHOLE_NUMBER = re.compile(r"[0-9]{1,12}")
 
 
 @dataclass
@@ -39,37 +44,15 @@ class RouteDoc:
 ROUTE_DOCS: list[RouteDoc] = []
 
 
-def validation_detail(error: ValidationError) -> str:
-    """One readable sentence naming each offending field."""
-    parts = []
-    for problem in error.errors():
-        location = ".".join(str(part) for part in problem.get("loc", ())) or "body"
-        message = problem.get("msg", "is invalid")
-        if problem.get("type") == "extra_forbidden":
-            message = "is not a known field"
-        elif message.startswith("Value error, "):
-            message = message[len("Value error, "):]
-        parts.append(f"{location}: {message}")
-    return "; ".join(parts)
-
-
 def parse_body(request: Any, model: type[BaseModel]) -> BaseModel:
     """Validate the raw body against `model`: 400 for invalid JSON or fields, 413 when too large."""
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"request body is larger than {MAX_BODY_BYTES} bytes")
-    if not raw.strip():
-        raw = b"{}"
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise BadRequest(f"request body is not valid JSON: {error}") from error
-    if not isinstance(data, dict):
-        raise BadRequest("request body must be a JSON object")
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        raise BadRequest(validation_detail(error)) from error
+        return parse_json_object(raw if raw.strip() else b"{}", model)
+    except InvalidDocument as error:
+        raise BadRequest(str(error)) from error
 
 
 def authenticate(request: Any, role: str) -> auth.Principal:
@@ -123,6 +106,9 @@ def route(
         @functools.wraps(view)
         def handler(**path_params: str) -> Response:
             request = blueprint.current_request
+            for name, value in path_params.items():
+                if not PATH_PARAMETER.fullmatch(value):
+                    raise NotFoundError(f"no {name.replace('_', ' ')} {value[:80]!r}")
             principal = authenticate(request, role) if role else None
             args: list[Any] = [principal]
             if body is not None:
@@ -146,13 +132,9 @@ def query_int(request: Any, name: str, default: int, low: int, high: int) -> int
     raw = query_params(request).get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError as error:
-        raise BadRequest(f"{name}: must be a whole number from {low} to {high}") from error
-    if not low <= value <= high:
+    if not WHOLE_NUMBER.fullmatch(raw) or not low <= int(raw) <= high:
         raise BadRequest(f"{name}: must be a whole number from {low} to {high}")
-    return value
+    return int(raw)
 
 
 def query_bool(request: Any, name: str, default: bool = False) -> bool:

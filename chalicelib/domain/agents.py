@@ -35,7 +35,7 @@ class AgentConfigSummary(BaseModel):
 
 
 class _Changes(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
     model: str | None = Field(default=None, pattern=MODEL_ID, description="a model id, or `default` for the provider's")
     system_prompt: str | None = Field(default=None, min_length=1, max_length=MAX_PROMPT_CHARS)

@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
-
+from chalicelib.domain.fields import CommaList, Slug
 from chalicelib.domain.phases import PHASES, JobStatus
 
 PLATFORMS = ("android", "ios", "web")
 BACKENDS = ("none", "firebase", "supabase", "rest")
-SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-
-
-def _split_list(value: Any) -> Any:
-    """Accept `"a, b"` or `["a", "b"]`; strip blanks."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = value.split(",")
-    if isinstance(value, list):
-        stripped = [item.strip() if isinstance(item, str) else item for item in value]
-        return [item for item in stripped if item != ""]
-    return value
-
-
-CommaList = Annotated[list[str], BeforeValidator(_split_list)]
 
 
 class JobCreate(BaseModel):
     """Body of POST /api/jobs."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
     name: str = Field(min_length=1, max_length=100)
     description: str = Field(min_length=1, max_length=5000)
@@ -40,7 +22,7 @@ class JobCreate(BaseModel):
     style: str = Field(default="modern", min_length=1, max_length=40, pattern=r"^[A-Za-z][A-Za-z0-9 _-]*$")
     backend: str = "none"
     features: CommaList = Field(default_factory=list)
-    slug: str | None = None
+    slug: Slug | None = None
     checkpoints: list[str] = Field(default_factory=list)
 
     @field_validator("platform")
@@ -80,18 +62,13 @@ class JobCreate(BaseModel):
                 raise ValueError("each feature is at most 100 characters")
         return list(dict.fromkeys(value))
 
-    @field_validator("slug")
-    @classmethod
-    def _legal_slug(cls, value: str | None) -> str | None:
-        if value is not None and not SLUG_PATTERN.match(value):
-            raise ValueError("slug must be 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'")
-        return value
-
     @field_validator("checkpoints")
     @classmethod
     def _known_phases(cls, value: list[str]) -> list[str]:
         for phase in value:
-            if phase not in PHASES or phase == "create":
+            if phase == PHASES[0]:
+                raise ValueError(f"{phase!r} cannot be gated: a job is created before any checkpoint")
+            if phase not in PHASES:
                 raise ValueError(f"unknown checkpoint phase {phase!r}; choose from {', '.join(PHASES[1:])}")
         return list(dict.fromkeys(value))
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from chalicelib.domain.jobs import SLUG_PATTERN, CommaList
+from chalicelib.domain.fields import CommaList, Slug
 
 ProjectStatus = Literal["discovery", "development", "production", "blocked"]
 PROJECT_STATUSES: tuple[str, ...] = ("discovery", "development", "production", "blocked")
@@ -15,11 +15,11 @@ PROJECT_STATUSES: tuple[str, ...] = ("discovery", "development", "production", "
 class ProjectBody(BaseModel):
     """Body of POST /api/projects and PUT /api/projects/{slug}."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
     name: str = Field(min_length=1, max_length=100)
     description: str = Field(default="", max_length=5000)
-    slug: str | None = None
+    slug: Slug | None = None
     status: ProjectStatus = "discovery"
     health: str = Field(default="", max_length=40)
     icon: str = Field(default="", max_length=100)
@@ -28,13 +28,6 @@ class ProjectBody(BaseModel):
     sla: str = Field(default="", max_length=100)
     build_progress: int = Field(default=0, ge=0, le=100)
     features: CommaList = Field(default_factory=list)
-
-    @field_validator("slug")
-    @classmethod
-    def _legal_slug(cls, value: str | None) -> str | None:
-        if value is not None and not SLUG_PATTERN.match(value):
-            raise ValueError("slug must be 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'")
-        return value
 
     @field_validator("features")
     @classmethod

@@ -41,7 +41,7 @@ def _safe_url(value: str | None) -> str | None:
 class ProviderPatch(BaseModel):
     """Body of PATCH /api/providers/{name}: any subset of the editable fields."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
     base_url: str | None = Field(default=None, max_length=500)
     api_key_env: str | None = Field(default=None, pattern=ENV_NAME)

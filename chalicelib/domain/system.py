@@ -40,7 +40,7 @@ class SystemStatus(BaseModel):
 
 
 class TokenRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     team_id: str = Field(default="default", pattern=r"^[A-Za-z0-9_-]{1,64}$")
     role: Literal["viewer", "member", "admin"] = "admin"

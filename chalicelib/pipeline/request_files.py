@@ -9,17 +9,15 @@ version are recorded before a job is made, so a duplicate notification makes no 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
-from pydantic import ValidationError
-
 from chalicelib import config
-from chalicelib.api.routing import MAX_BODY_BYTES, validation_detail
+from chalicelib.api.routing import MAX_BODY_BYTES
 from chalicelib.auth import TEAM_PATTERN
 from chalicelib.domain.jobs import JobCreate
+from chalicelib.domain.parsing import InvalidDocument, parse_json_object
 from chalicelib.pipeline import lifecycle
 from chalicelib.store import request_files as request_store
 from chalicelib.store.errors import Conflict
@@ -124,7 +122,7 @@ def team_for_key(key: str) -> str:
     parts = key[len(REQUEST_PREFIX):].split("/")
     if len(parts) < 2 or not parts[0]:
         raise InvalidRequest("put request files under requests/{team_id}/")
-    if not TEAM_PATTERN.match(parts[0]):
+    if not TEAM_PATTERN.fullmatch(parts[0]):
         raise InvalidRequest(f"team_id {parts[0]!r} is not valid: use letters, digits, '_' and '-' (1-64)")
     return parts[0]
 
@@ -132,12 +130,8 @@ def team_for_key(key: str) -> str:
 def _parse(raw: bytes) -> JobCreate:
     """The request body validated as POST /api/jobs validates it."""
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise InvalidRequest(f"request file is not valid JSON: {error}") from error
-    if not isinstance(data, dict):
-        raise InvalidRequest("request file must hold a JSON object")
-    try:
-        return JobCreate.model_validate(data)
-    except ValidationError as error:
-        raise InvalidRequest(validation_detail(error)) from error
+        return parse_json_object(raw, JobCreate, "request file")
+    except InvalidDocument as error:
+        raise InvalidRequest(str(error)) from error
+
+

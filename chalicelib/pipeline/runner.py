@@ -113,7 +113,8 @@ def _stop_if_deleted_meanwhile(team_id: str, slug: str, run_id: str) -> None:
     item = jobs.get_item(team_id, slug)
     if item is not None and item.get("run_id") == run_id:
         return
-    if jobs.was_purged(team_id, slug, run_id):
+    # A new job may already own the slug (and the prefix): then its files are not ours to delete.
+    if item is None and jobs.was_purged(team_id, slug, run_id):
         files.S3Workspace(team_id, slug).delete_everything()
     raise JobCancelled(f"job {slug!r} was deleted while its phase ran")
 
@@ -160,6 +161,8 @@ def finalize(event: dict) -> dict:
             phases.update(team_id, slug, row.phase, status="cancelled", finished_at=now if row.status == "running" else None)
         elif outcome == "failed" and row.status == "running":
             phases.update(team_id, slug, row.phase, status="failed", finished_at=now, error=message[:2000])
+        elif outcome == "failed" and row.status == "pending":
+            phases.update(team_id, slug, row.phase, status="skipped", summary="not run: the job failed before it")
     changes: dict = {"status": outcome, "finished_at": now}
     if outcome == "succeeded":
         changes.update(download_ready=True, current_phase=None)
@@ -167,12 +170,14 @@ def finalize(event: dict) -> dict:
         changes["error"] = message[:2000]
     else:
         changes["error"] = "cancelled by request"
+    if outcome in ("succeeded", "failed"):
+        # Before the status changes, so a client that sees the job end also sees its lessons
+        # (a second finalize adds none: one experience per distinct lesson).
+        experiences.extract(team_id, slug, outcome)
     try:
         jobs.update(team_id, slug, expected_status=ACTIVE_JOB_STATUSES, **changes)
     except Conflict:
         return {"outcome": item["status"]}
-    if outcome in ("succeeded", "failed"):
-        experiences.extract(team_id, slug, outcome)
     level = "info" if outcome == "succeeded" else "error" if outcome == "failed" else "warning"
     activity.record(team_id, f"job_{outcome}", f"job {outcome}" + (f": {message}" if outcome == "failed" else ""),
                     level=level, job_slug=slug)

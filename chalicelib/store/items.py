@@ -61,13 +61,13 @@ def encode_cursor(last_key: dict | None) -> str | None:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> dict:
-    """The LastEvaluatedKey inside a cursor; ValueError when it was not made by encode_cursor."""
+def decode_cursor(cursor: str, key_names: set[str]) -> dict:
+    """The LastEvaluatedKey inside a cursor; ValueError unless it holds exactly `key_names`, as non-empty strings."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError) as error:
         raise ValueError("cursor is not valid") from error
-    if not isinstance(key, dict) or not all(isinstance(v, str) for v in key.values()):
+    if not isinstance(key, dict) or set(key) != key_names or not all(isinstance(v, str) and v for v in key.values()):
         raise ValueError("cursor is not valid")
     return key

@@ -61,10 +61,13 @@ def list_jobs(team_id: str, status: str | None, limit: int, cursor: str | None) 
     """A page of the team's jobs, newest first, optionally of one status."""
     from boto3.dynamodb.conditions import Key
 
+    # A cursor is the index's LastEvaluatedKey: the table key plus the index key.
     if status:
         index, condition = "by_status", Key("team_status").eq(f"{team_id}#{status}")
+        key_names = {"team_id", "slug", "team_status", "created_key"}
     else:
         index, condition = "by_created", Key("team_id").eq(team_id)
+        key_names = {"team_id", "slug", "created_key"}
     query: dict[str, Any] = {
         "IndexName": index,
         "KeyConditionExpression": condition,
@@ -72,7 +75,7 @@ def list_jobs(team_id: str, status: str | None, limit: int, cursor: str | None) 
         "Limit": limit,
     }
     if cursor:
-        start = items.decode_cursor(cursor)
+        start = items.decode_cursor(cursor, key_names)
         if start.get("team_id") != team_id or (status and start.get("team_status") != f"{team_id}#{status}"):
             raise ValueError("cursor is not valid for this list")
         query["ExclusiveStartKey"] = start
@@ -131,8 +134,14 @@ def add_usage(team_id: str, slug: str, cost_usd: float, tokens_in: int, tokens_o
 
 
 def delete(team_id: str, slug: str) -> None:
-    """Remove the job record."""
-    items.table("jobs").delete_item(Key={"team_id": team_id, "slug": slug})
+    """Remove the job record; NotFound when it is already gone (of two deletes, one wins)."""
+    try:
+        items.table("jobs").delete_item(Key={"team_id": team_id, "slug": slug},
+                                        ConditionExpression="attribute_exists(slug)")
+    except ClientError as error:
+        if _conditional_failed(error):
+            raise NotFound(f"job {slug!r} not found") from error
+        raise
 
 
 def count_by_status(team_id: str, status: str) -> int:

@@ -73,15 +73,36 @@ def status_counts(team_id: str, statuses: tuple[str, ...]) -> dict[str, int]:
 
 
 def put(team_id: str, slug: str, body: ProjectBody) -> tuple[Project, bool]:
-    """Create or replace the project at `slug` (keeping its creation time); returns it and whether it is new."""
-    now = items.now_iso()
-    try:
-        created_at, created = get(team_id, slug).created_at, False
-    except NotFound:
-        created_at, created = now, True
-    item = _item(team_id, slug, body, created_at, now)
-    items.table("projects").put_item(Item=item)
-    return _project(item), created
+    """Create or replace the project at `slug` (keeping its creation time); returns it and whether it is new.
+
+    Both writes are conditional, so of concurrent upserts of a new slug exactly one reports it created.
+    """
+    table = items.table("projects")
+    fields = items.to_dynamo(body.model_dump(exclude={"slug"}))
+    for _ in range(3):
+        now = items.now_iso()
+        item = _item(team_id, slug, body, now, now)
+        try:
+            table.put_item(Item=item, ConditionExpression="attribute_not_exists(slug)")
+            return _project(item), True
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+        changes = {**fields, "updated_at": now}
+        try:
+            response = table.update_item(
+                Key={"team_id": team_id, "slug": slug},
+                UpdateExpression="SET " + ", ".join(f"#{key} = :{key}" for key in changes),
+                ConditionExpression="attribute_exists(slug)",
+                ExpressionAttributeNames={f"#{key}": key for key in changes},
+                ExpressionAttributeValues={f":{key}": value for key, value in changes.items()},
+                ReturnValues="ALL_NEW",
+            )
+            return _project(response["Attributes"]), False
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+    raise Conflict(f"project {slug!r} kept changing; try again")
 
 
 def delete(team_id: str, slug: str) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from chalicelib.domain.phases import PHASES
 from chalicelib.store import items
@@ -11,41 +12,44 @@ from chalicelib.store import items
 KIND = "settings"
 
 
+DOLLARS_AND_CENTS = re.compile(r"[0-9]{1,7}(\.[0-9]{1,2})?")
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
 def _money(value: str) -> str:
-    try:
-        amount = Decimal(value)
-    except InvalidOperation as error:
-        raise ValueError("must be a number of US dollars, e.g. \"5.00\"") from error
-    if not amount.is_finite() or amount < 0 or amount > 1_000_000:
+    value = value.strip()
+    if not DOLLARS_AND_CENTS.fullmatch(value):
+        raise ValueError("must be US dollars with at most two decimals, e.g. \"5.00\"")
+    amount = Decimal(value)
+    if amount > 1_000_000:
         raise ValueError("must be between 0 and 1000000")
     return f"{amount:.2f}"
 
 
 def _int_range(low: int, high: int) -> Callable[[str], str]:
     def check(value: str) -> str:
-        try:
-            number = int(value)
-        except ValueError as error:
-            raise ValueError(f"must be a whole number from {low} to {high}") from error
-        if not low <= number <= high:
+        value = value.strip()
+        if not WHOLE_NUMBER.fullmatch(value) or not low <= int(value) <= high:
             raise ValueError(f"must be a whole number from {low} to {high}")
-        return str(number)
+        return str(int(value))
 
     return check
 
 
 def _model_id(value: str) -> str:
     value = value.strip()
-    if not value or len(value) > 200 or any(ch.isspace() for ch in value):
-        raise ValueError("must be a model id without spaces, at most 200 characters")
+    if not value or len(value) > 200 or not value.isprintable() or any(ch.isspace() for ch in value):
+        raise ValueError("must be a model id of printable characters without spaces, at most 200 characters")
     return value
 
 
 def _phase_list(value: str) -> str:
     names = [name.strip() for name in value.split(",") if name.strip()]
     for name in names:
-        if name not in PHASES or name == "create":
-            raise ValueError(f"unknown phase {name!r}")
+        if name == PHASES[0]:
+            raise ValueError(f"{name!r} cannot be gated: a job is created before any checkpoint")
+        if name not in PHASES:
+            raise ValueError(f"unknown phase {name!r}; choose from {', '.join(PHASES[1:])}")
     return ",".join(dict.fromkeys(names))
 
 

@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -15,13 +16,17 @@ class FakeOpenAI:
 
     Faults: `script` is a queue of per-request faults for chat (`("status", 429)`, `("slow", 3.0)`),
     `failing_models` makes a model always answer with a status, `models_delay` slows the models list,
-    and a wrong bearer key is a 401.
+    and a wrong bearer key is a 401. `responder`, when set, plays the model: given the chat request
+    body it returns the assistant's content (instead of the fixed `answer`); an exception it raises is
+    kept in `responder_errors` and answered with a 500.
     """
 
     def __init__(self, key: str = "sk-fake-test-key") -> None:
         self.key = key
         self.models = ["fallback-model", "gpt-4o", "gpt-4o-mini"]
         self.answer = "OK from the fake provider"
+        self.responder: Callable[[dict], str] | None = None
+        self.responder_errors: list[BaseException] = []
         self.usage = (1200, 345)
         self.script: deque[tuple[str, Any]] = deque()
         self.failing_models: dict[str, int] = {}
@@ -107,10 +112,17 @@ class FakeOpenAI:
                     time.sleep(fault[1])
                 if model in fake.failing_models:
                     return self._error(fake.failing_models[model], f"model {model} is failing")
+                content = fake.answer
+                if fake.responder is not None:
+                    try:
+                        content = fake.responder(body)
+                    except Exception as error:  # a bug in the test's script: make it visible
+                        fake.responder_errors.append(error)
+                        return self._error(500, f"responder failed: {error!r}")
                 prompt_tokens, completion_tokens = fake.usage
                 return self._send(200, {
                     "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": model,
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": fake.answer},
+                    "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
                                  "finish_reason": "stop"}],
                     "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                               "total_tokens": prompt_tokens + completion_tokens},
