@@ -12,7 +12,7 @@ from chalicelib.agents.errors import CostLimitExceeded
 from chalicelib.llm import binding, pricing
 from chalicelib.llm.errors import LLMCallFailed
 from chalicelib.store import costs
-from tests.support.fake_openai import FakeOpenAI
+from tests.support.fake_openai import FakeOpenAI, make_active_provider
 
 KEY_ENV = "FAKE_OPENAI_KEY"
 
@@ -21,11 +21,7 @@ KEY_ENV = "FAKE_OPENAI_KEY"
 def fake(admin, monkeypatch):
     """The fake server, registered as provider `fake` (key from an env var) and made active."""
     server = FakeOpenAI().start()
-    monkeypatch.setenv(KEY_ENV, server.key)
-    added = admin.post("/api/providers", {"name": "fake", "base_url": server.url, "api_key_env": KEY_ENV,
-                                          "default_model": "gpt-4o-mini"})
-    assert added.status == 201, added.body
-    assert admin.post("/api/providers/fake/use").json == {"active": "fake"}
+    make_active_provider(admin, server, "fake", KEY_ENV, monkeypatch)
     yield server
     server.stop()
 

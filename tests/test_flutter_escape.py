@@ -73,5 +73,8 @@ def test_yaml_handles_colon_and_hash():
 
 
 def test_markdown_text_escapes_markup():
-    assert markdown_text("*bold* [link](x) # h") == r"\*bold\* \[link\]\(x\) \# h"
+    assert markdown_text("*bold* [link](x) # h") == r"\*bold\* \[link\](x) # h"
+    assert markdown_text("# not a heading") == r"\# not a heading"
+    assert markdown_text("> not a quote") == r"\> not a quote"
+    assert markdown_text("<b>x</b> &amp; a&b") == r"\<b>x\</b> \&amp; a&b"
     assert not re.search(r"(?<!\\)[*_\[\]]", markdown_text("_a_ *b* [c]"))

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-from chalicelib.domain.spec import JobSpec
 from chalicelib.flutter import naming
 from chalicelib.flutter.escape import markdown_text
 from chalicelib.flutter.features import build_product_spec
 from chalicelib.flutter.generator import generate_project
 from chalicelib.flutter.generator_dart import entity_codes
+from tests.support.examples import EXAMPLES, example_job
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared/examples/requests"
 REQUESTS = sorted(EXAMPLES.glob("*.json"))
 
 # Names that are deprecated or gone in the Flutter SDK and the pinned package versions.
@@ -30,17 +28,9 @@ DEPRECATED_APIS = [
 ]
 
 
-def _job(path: Path) -> JobSpec:
-    data = json.loads(path.read_text())
-    for key in ("platform", "features"):
-        if isinstance(data.get(key), str):
-            data[key] = [part.strip() for part in data[key].split(",") if part.strip()]
-    return JobSpec(slug=naming.slug(data["name"]), team_id="team", **data)
-
-
 @pytest.fixture(params=REQUESTS, ids=[p.stem for p in REQUESTS], scope="module")
 def generated(request):
-    spec = build_product_spec(_job(request.param))
+    spec = build_product_spec(example_job(request.param))
     return spec, generate_project(spec)
 
 
@@ -195,7 +185,68 @@ def test_app_title_keeps_the_users_name(generated):
 
 def test_markdown_text_keeps_ordinary_punctuation_readable():
     assert markdown_text("Lists deals (under $5). Save, share!") == \
-        r"Lists deals \(under $5\). Save, share!"
+        "Lists deals (under $5). Save, share!"
+    assert markdown_text('save favourites ("starred")') == 'save favourites ("starred")'
+    assert markdown_text("[a](b)") == r"\[a\](b)"
     assert markdown_text("- not a list") == r"\- not a list"
     assert markdown_text("1. not a list") == r"1\. not a list"
     assert markdown_text("a-b c+d") == "a-b c+d"
+
+
+def test_readme_points_at_the_docs_folder_beside_source(generated):
+    _, files = generated
+    for path, text in files.items():
+        for match in re.finditer(r"(\.\./)?docs/(openapi\.yaml|backend_plan\.md)", text):
+            assert match.group(1), (path, text[max(0, match.start() - 40):match.end()])
+
+
+def test_docs_show_no_needless_markdown_escapes(generated):
+    _, files = generated
+    for path, text in files.items():
+        if path.endswith(".md"):
+            assert "\\(" not in text and "\\)" not in text, path
+
+
+def test_every_form_field_validates_its_input(generated):
+    from chalicelib.flutter.security_checks import check_security
+
+    _, files = generated
+    findings = check_security(files, files["README.md"])
+    assert [f for f in findings if f.rule == "form.missing_validator"] == []
+    forms = {p: t for p, t in files.items() if p.endswith("_form_screen.dart")}
+    assert forms
+    for path, text in forms.items():
+        fields = text.split("TextFormField(")[1:]
+        for field in fields:
+            body = field.split("onSaved:")[0]
+            assert "validator:" in body, path
+            assert "text.length >" in body or "number <" in body, (path, body)
+
+
+def test_email_phone_and_number_validators_are_specific():
+    from chalicelib.flutter.generator_crud import text_checks
+    from chalicelib.flutter.spec import EntityField
+
+    email = "\n".join(text_checks(EntityField(name="email", dart_type="String", label="Email")))
+    assert "RegExp(" in email and "hasMatch(text)" in email and "text.length > 100" in email
+    phone = "\n".join(text_checks(EntityField(name="phone", dart_type="String", label="Phone",
+                                              required=False)))
+    assert phone.startswith("if (text.isEmpty) {\n  return null;") and "RegExp(" in phone
+    price = "\n".join(text_checks(EntityField(name="price", dart_type="double", label="Price")))
+    assert "double.tryParse(text)" in price and "!number.isFinite" in price and "number < 0" in price
+    latitude = "\n".join(text_checks(EntityField(name="latitude", dart_type="double", label="Lat")))
+    assert "number < -90 || number > 90" in latitude
+
+
+def test_desugaring_note_gives_the_kotlin_dsl_first(generated):
+    spec, files = generated
+    readme = files["README.md"]
+    if not any(f.kind == "reminders" for f in spec.features):
+        return
+    kotlin = readme.index("```kotlin")
+    groovy = readme.index("```groovy")
+    assert kotlin < groovy
+    assert "android/app/build.gradle.kts" in readme[:kotlin]
+    assert 'isCoreLibraryDesugaringEnabled = true' in readme[kotlin:groovy]
+    assert 'coreLibraryDesugaring("com.android.tools:desugar_jdk_libs:' in readme[kotlin:groovy]
+    assert "coreLibraryDesugaringEnabled true" in readme[groovy:]

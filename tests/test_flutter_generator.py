@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from pathlib import Path
@@ -16,18 +15,10 @@ from chalicelib.domain.spec import JobSpec
 from chalicelib.flutter import naming
 from chalicelib.flutter.features import build_product_spec
 from chalicelib.flutter.generator import PACKAGE_VERSIONS, generate_project
+from tests.support.examples import EXAMPLES, example_job
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared/examples/requests"
 PARSER = Parser(Language(tree_sitter_dart.language()))
 IMPORT = re.compile(r"^import '([^']+)'", re.M)
-
-
-def _job(path: Path) -> JobSpec:
-    data = json.loads(path.read_text())
-    for key in ("platform", "features"):
-        if isinstance(data.get(key), str):
-            data[key] = [part.strip() for part in data[key].split(",") if part.strip()]
-    return JobSpec(slug=naming.slug(data["name"]), team_id="team", **data)
 
 
 REQUESTS = sorted(EXAMPLES.glob("*.json"))
@@ -35,7 +26,7 @@ REQUESTS = sorted(EXAMPLES.glob("*.json"))
 
 @pytest.fixture(params=REQUESTS, ids=[p.stem for p in REQUESTS], scope="module")
 def generated(request):
-    spec = build_product_spec(_job(request.param))
+    spec = build_product_spec(example_job(request.param))
     return spec, generate_project(spec)
 
 
@@ -125,7 +116,7 @@ def test_user_text_is_escaped(generated):
 
 
 def test_generation_is_deterministic():
-    spec = build_product_spec(_job(REQUESTS[0]))
+    spec = build_product_spec(example_job(REQUESTS[0]))
     assert generate_project(spec) == generate_project(spec)
 
 
@@ -155,3 +146,101 @@ def test_hostile_request_project_parses_and_resolves():
             for uri in IMPORT.findall(text):
                 if uri.startswith(f"package:{spec.package_name}/"):
                     assert "lib/" + uri.split("/", 1)[1] in files, (path, uri)
+
+
+def _example(stem: str):
+    spec = build_product_spec(example_job(EXAMPLES / f"{stem}.json"))
+    return spec, generate_project(spec)
+
+
+def test_choices_in_parentheses_become_an_enum_with_a_dropdown():
+    spec, files = _example("pantry-saver")
+    location = spec.entity("PantryItem").field("location")
+    assert location.choices == ["fridge", "freezer", "shelf"]
+    assert location.enum_type == "PantryItemLocation"
+    model = files["lib/features/pantry_items/domain/pantry_item.dart"]
+    assert "enum PantryItemLocation {\n  fridge('fridge'),\n  freezer('freezer'),\n  shelf('shelf');" in model
+    assert "final PantryItemLocation location;" in model
+    assert "location: PantryItemLocation.fromJson(json['location'])," in model
+    assert "'location': location.name," in model
+    form = files["lib/features/pantry_items/ui/pantry_item_form_screen.dart"]
+    assert "DropdownButton<PantryItemLocation>(" in form
+    assert "'Choose the location'" in form
+    assert "'Location: ${location.label}'" in files["lib/features/pantry_items/ui/pantry_item_display.dart"]
+    test = files["test/pantry_items/pantry_item_test.dart"]
+    assert "expect(item.toJson()['location'], 'fridge');" in test
+    assert "PantryItemLocation.fromJson('unknown')" in test
+
+
+def test_choices_keep_the_users_words_exactly():
+    spec, files = _example("chi-tieu-gia-dinh")
+    assert spec.entity("Budget").field("category").choices == ["ăn uống", "học phí", "điện nước"]
+    model = files["lib/features/budgets/domain/budget.dart"]
+    assert "anUong('ăn uống')," in model and "dienNuoc('điện nước');" in model
+    charts = files["lib/features/charts/ui/charts_view_model.dart"]
+    assert "final key = item.category.label;" in charts
+
+
+@pytest.mark.parametrize("description", [
+    'Lists deals; users save favourites ("starred") and share them.',
+    "Track items in the fridge (e.g. milk, eggs, cheese).",
+    "Set locations (fridge, freezer, etc.) for every item.",
+    "Set a location (optional) for every item.",
+    "Shopping (groceries, drinks) and pantry items with a location.",
+])
+def test_parentheses_that_are_not_a_closed_list_of_a_field_stay_free_text(description):
+    job = JobSpec(slug="x", team_id="t", name="Pantry", description=description,
+                  features=["inventory", "deals list"])
+    spec = build_product_spec(job)
+    assert [f.name for e in spec.entities for f in e.fields if f.choices] == []
+
+
+def test_choices_do_not_leak_into_the_next_job_and_are_escaped():
+    job = JobSpec(slug="x", team_id="t", name="Pantry",
+                  description="Items have locations (Tom's shelf, $fridge, back\\room).",
+                  features=["inventory"])
+    spec = build_product_spec(job)
+    assert spec.entity("PantryItem").field("location").choices == ["Tom's shelf", "$fridge", "back\\room"]
+    files = generate_project(spec)
+    model = files["lib/features/pantry_items/domain/pantry_item.dart"]
+    assert "tomSShelf('Tom\\'s shelf')," in model or "tomsShelf('Tom\\'s shelf')," in model
+    assert "fridge('\\$fridge')," in model and "backRoom('back\\\\room');" in model
+    for path, text in files.items():
+        if path.endswith(".dart"):
+            assert not _errors(PARSER.parse(text.encode()).root_node, []), path
+    plain = build_product_spec(JobSpec(slug="y", team_id="t", name="P", description="A pantry.",
+                                       features=["inventory"]))
+    assert plain.entity("PantryItem").field("location").choices == []
+
+
+def test_a_feature_has_one_name_on_home_app_bar_route_and_tests(generated):
+    spec, files = generated
+    for destination in spec.navigation.destinations:
+        entry = next(s for s in spec.screens if s.route == destination.route)
+        assert destination.label == entry.title, (destination.label, entry.title)
+        assert destination.label == spec.feature(destination.feature).title
+
+
+def test_notifications_feature_is_called_notifications_everywhere():
+    spec, files = _example("chi-tieu-gia-dinh")
+    feature = next(f for f in spec.features if f.kind == "reminders")
+    assert feature.title == "Notifications"
+    assert next(s.route for s in spec.screens if s.kind == "list" and s.feature == feature.id) == \
+        "/notifications"
+    assert "_Destination('Notifications', Icons.notifications" in files["lib/ui/home/home_screen.dart"]
+    list_screen = files["lib/features/notifications/ui/reminder_list_screen.dart"]
+    assert "Text('Notifications')" in list_screen and "'Reminders'" not in list_screen
+    assert "find.text('Notifications')" in files["test/ui/home_screen_test.dart"]
+
+
+def test_map_centres_on_the_items_and_defaults_to_a_named_constant():
+    _, files = _example("deals-finder")
+    config = files["lib/config/app_config.dart"]
+    assert "static const defaultMapLatitude = 48.8566;" in config
+    assert "static const defaultMapLongitude = 2.3522;" in config
+    assert "fits them all" in config
+    screen = files["lib/features/map/ui/map_screen.dart"]
+    assert "48.8566" not in screen
+    assert "AppConfig.defaultMapLatitude" in screen and "CameraFit.coordinates(" in screen
+    assert "initialCameraFit: points.isEmpty" in screen
+    assert "package:toms_best_5_deals/config/app_config.dart" in screen

@@ -24,7 +24,7 @@ from chalicelib.flutter.generator import generate_project
 from chalicelib.flutter.spec import ProductSpec
 from chalicelib.store import costs
 from chalicelib.store.files import S3Workspace
-from tests.support.fake_openai import FakeOpenAI
+from tests.support.fake_openai import FakeOpenAI, make_active_provider
 
 KEY_ENV = "SCRIPTED_MODEL_KEY"
 JOB = {"name": "Deal Desk", "description": "Keep track of the deals we are working on.",
@@ -147,11 +147,7 @@ def model(admin, monkeypatch):
     script = ScriptedModel()
     script.server = server
     server.responder = script
-    monkeypatch.setenv(KEY_ENV, server.key)
-    added = admin.post("/api/providers", {"name": "scripted", "base_url": server.url, "api_key_env": KEY_ENV,
-                                          "default_model": "gpt-4o-mini"})
-    assert added.status == 201, added.body
-    assert admin.post("/api/providers/scripted/use").json == {"active": "scripted"}
+    make_active_provider(admin, server, "scripted", KEY_ENV, monkeypatch)
     yield script
     server.stop()
     assert server.responder_errors == []

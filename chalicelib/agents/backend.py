@@ -9,7 +9,7 @@ import yaml
 from chalicelib.agents.answers import ask_model, extract_document, parse_markdown, quote_job, spec_block
 from chalicelib.agents.specs import load_product_spec
 from chalicelib.flutter.generator_dart import collection_path
-from chalicelib.flutter.spec import Entity, ProductSpec
+from chalicelib.flutter.spec import Entity, EntityField, ProductSpec
 from chalicelib.pipeline.context import PhaseContext, PhaseOutcome
 
 _SCHEMA_TYPES = {"String": {"type": "string"}, "int": {"type": "integer"},
@@ -19,8 +19,19 @@ _SQL_TYPES = {"String": "text", "int": "integer", "double": "double precision", 
               "DateTime": "timestamptz"}
 
 
+def _field_schema(field: EntityField) -> dict:
+    """A property schema; a field with choices lists its enum member names (what JSON stores)."""
+    schema = dict(_SCHEMA_TYPES[field.dart_type])
+    if field.choices:
+        schema["enum"] = field.enum_members()
+        schema["description"] = "One of: " + ", ".join(
+            member if member == choice else f"{member} ({choice})"
+            for member, choice in zip(field.enum_members(), field.choices, strict=True))
+    return schema
+
+
 def _schema(entity: Entity) -> dict:
-    props = {"id": {"type": "string"}} | {f.name: dict(_SCHEMA_TYPES[f.dart_type]) for f in entity.fields}
+    props = {"id": {"type": "string"}} | {f.name: _field_schema(f) for f in entity.fields}
     required = ["id"] + [f.name for f in entity.fields if f.required]
     return {"type": "object", "properties": props, "required": required}
 

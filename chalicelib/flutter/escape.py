@@ -33,18 +33,23 @@ def yaml_string(text: str) -> str:
     return _YAML_NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
-_MARKDOWN_SPECIAL = set("\\`*_[]()#|<>~")
-_MARKDOWN_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
+# Markup wherever it appears: emphasis, code, links and images, HTML and autolinks, GFM tables and
+# strikethrough. Parentheses, `#`, `>` and `!` only mean something after `]` or at a line start.
+_MARKDOWN_SPECIAL = set("\\`*_[]<|~")
+_MARKDOWN_LINE_START = re.compile(r"^([-+=#>]|\d+(?=[.)]))")
+_MARKDOWN_ENTITY = re.compile(r"&(?=#?\w+;)")
 
 
 def markdown_text(text: str) -> str:
     """Inline Markdown that renders as the literal `text` on one line.
 
-    Characters that are markup anywhere are escaped; list and heading markers (`-`, `+`, `1.`)
-    only where they would start a block, so ordinary punctuation stays readable in the source.
+    Only what would really become markup is escaped: characters that are markup anywhere,
+    `&` where it would start an entity, and block markers (`-`, `+`, `#`, `>`, `1.`) where they
+    would start a block; parentheses and other punctuation stay readable in the source.
     """
     flat = " ".join(text.split())
     escaped = "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in flat)
+    escaped = _MARKDOWN_ENTITY.sub(r"\\&", escaped)
     match = _MARKDOWN_LINE_START.match(escaped)
     if match and match.group(1)[0].isdigit():
         end = match.end()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import get_args
 
@@ -18,6 +19,7 @@ from chalicelib.flutter.spec import (
     ProductSpec,
     Screen,
     UserStory,
+    enum_type_name,
 )
 
 SEED_COLORS = {
@@ -155,8 +157,25 @@ def _noun_entity(text: str) -> Entity:
 
 def _entity_from(blueprint: _Blueprint) -> Entity:
     return Entity(name=blueprint.name, plural_label=blueprint.plural_label,
-                  collection=naming.snake_case(blueprint.plural_label), fields=list(blueprint.fields))
+                  collection=naming.snake_case(blueprint.plural_label),
+                  fields=[f.model_copy(deep=True) for f in blueprint.fields])
 
+
+_REMINDER_NOUNS = frozenset({"reminder", "reminders", "notification", "notifications", "alert", "alerts"})
+
+
+def _reminder_entity(text: str) -> Entity:
+    """The Reminder entity, labelled in the request's words ("notifications", "expiry reminders")
+    when they end in a reminder noun, so home tile, screens and routes share one name."""
+    entity = _entity_from(next(b for b in _BLUEPRINTS if b.name == "Reminder"))
+    found = _words(text)
+    if found and found[-1] in _REMINDER_NOUNS:
+        clean = " ".join(text.split()).strip(" .,;")
+        head, _, last = clean.rpartition(" ")
+        label = f"{head} {naming.plural(naming.singular(last.lower()))}".strip()
+        entity.plural_label = label[:1].upper() + label[1:]
+        entity.collection = naming.snake_case(entity.plural_label)
+    return entity
 
 def _title(text: str) -> str:
     clean = " ".join(text.split()).strip(" .,;")
@@ -224,6 +243,60 @@ class _SpecBuilder:
         return candidates[0] if candidates else None
 
 
+
+# "locations (fridge, freezer, shelf)": a noun naming a field, then its allowed values in parentheses.
+_CHOICE_LIST = re.compile(r"([^\s(),.;:]+(?:\s+[^\s(),.;:]+)?)\s*\(([^()]{3,200})\)")
+# Words in other languages (transliterated) that name a field; the English ones come from the field.
+_FIELD_SYNONYMS = {"hang muc": "category", "danh muc": "category", "loai": "category",
+                   "muc": "category", "vi tri": "location", "noi": "location"}
+_EXAMPLE_MARKERS = ("e.g", "eg ", "such as", "like ", "for example", "etc", "...", "…", "ví dụ")
+
+
+def _choice_values(inside: str) -> list[str]:
+    """The listed values inside parentheses, or [] when they are not a closed list of short names."""
+    lowered = inside.strip().lower()
+    if any(marker in lowered for marker in _EXAMPLE_MARKERS):
+        return []
+    parts = [p.strip() for p in re.split(r",|;|/", inside)]
+    parts = [re.sub(r"^(?:and|or|và|hoặc)\s+", "", p, flags=re.IGNORECASE).strip() for p in parts]
+    if not 2 <= len(parts) <= 12:
+        return []
+    if any(not p or len(p) > 30 or len(p.split()) > 4 or not naming.words(p) or '"' in p
+           or p.replace(".", "").isdigit() for p in parts):
+        return []
+    if len({naming.lower_camel(p) for p in parts}) != len(parts):
+        return []
+    return parts
+
+
+def _named_field(noun: str) -> str | None:
+    """The field name a noun (or two words) before a parenthesis stands for."""
+    found = naming.words(noun)
+    for size in (2, 1):
+        phrase = " ".join(found[-size:])
+        if phrase in _FIELD_SYNONYMS:
+            return _FIELD_SYNONYMS[phrase]
+    return naming.singular(found[-1]) if found else None
+
+
+def _apply_choices(builder: _SpecBuilder) -> None:
+    """Fields whose allowed values the description lists, like "locations (fridge, freezer, shelf)".
+
+    Only a String field named by the word right before the parentheses gets them, and only when
+    the parentheses hold a closed list of two or more short values (no "e.g.", no quotes).
+    """
+    for match in _CHOICE_LIST.finditer(builder.job.description or ""):
+        values = _choice_values(match.group(2))
+        field_name = _named_field(match.group(1)) if values else None
+        if not field_name:
+            continue
+        for entity in builder.entities.values():
+            entity.fields = [f.model_copy(update={"choices": list(values),
+                                                  "enum_type": enum_type_name(entity.name, f.name)})
+                             if f.dart_type == "String" and not f.choices
+                             and naming.words(f.name) == [field_name] else f for f in entity.fields]
+
+
 _VIEW_NEEDS = {"charts": "amount", "calendar": "dated_with_time", "schedule": "dated_with_time",
                "suggestions": "dated", "map": None, "search": None, "favourites": None,
                "sharing": None}
@@ -272,7 +345,7 @@ def _features(builder: _SpecBuilder) -> None:
             if entity.name in builder.managed():
                 entity = builder.add_entity(builder.distinct_noun_entity(text))
         elif kind == "reminders":
-            entity = builder.add_entity(_entity_from(_BLUEPRINTS[5]))
+            entity = builder.add_entity(_reminder_entity(text))
         elif kind in _VIEW_NEEDS:
             entity = builder.primary_entity(_VIEW_NEEDS[kind])
             if entity is None:
@@ -282,9 +355,12 @@ def _features(builder: _SpecBuilder) -> None:
                     title=entity.plural_label, entity=entity.name,
                     source=f"(needed by: {text})", summary=_summary("crud", entity)))
             _ensure_view_fields(kind, entity)
+        # A feature that manages an entity is called what its list screen is called, everywhere.
+        manages = kind in ("crud", "reminders") and entity is not None
         builder.features.append(Feature(
             id=builder.unique_id(entity.plural_label if kind == "crud" and entity else text),
-            kind=kind, title=_title(text), entity=entity.name if entity else None, source=text,
+            kind=kind, title=entity.plural_label if manages and entity else _title(text),
+            entity=entity.name if entity else None, source=text,
             summary=_summary(kind, entity)))
     order = {text: i for i, text in enumerate(requested)}
     builder.features.sort(key=lambda f: order.get(f.source, -1))
@@ -454,6 +530,7 @@ def build_product_spec(job: JobSpec, known_kinds: dict[str, str] | None = None) 
     """
     builder = _SpecBuilder(job, known_kinds)
     _features(builder)
+    _apply_choices(builder)
     features = builder.features
     screens = _screens(features, builder.entities)
     backend = job.backend if job.backend in ("none", "firebase", "supabase", "rest") else "none"

@@ -304,11 +304,15 @@ def platform_notes(spec: ProductSpec) -> str:
     if "reminders" in kinds:
         notes.append(
             "### Notifications (flutter_local_notifications)\n\n"
-            "Android, in `android/app/build.gradle`: the plugin needs core library desugaring\n"
-            "(in `build.gradle.kts`: `isCoreLibraryDesugaringEnabled = true` and\n"
-            "`coreLibraryDesugaring(\"com.android.tools:desugar_jdk_libs:2.0.4\")`).\n\n"
+            "Android: the plugin needs core library desugaring. Current `flutter create` writes\n"
+            "the Kotlin DSL, `android/app/build.gradle.kts`; add to its existing\n"
+            "`compileOptions` block and to `dependencies`:\n\n"
+            "```kotlin\nandroid {\n    compileOptions {\n        isCoreLibraryDesugaringEnabled = true\n"
+            "    }\n}\n\ndependencies {\n"
+            "    coreLibraryDesugaring(\"com.android.tools:desugar_jdk_libs:2.0.4\")\n}\n```\n\n"
+            "Older projects with a Groovy `android/app/build.gradle`:\n\n"
             "```groovy\nandroid {\n    compileOptions {\n        coreLibraryDesugaringEnabled true\n"
-            "    }\n}\ndependencies {\n"
+            "    }\n}\n\ndependencies {\n"
             "    coreLibraryDesugaring 'com.android.tools:desugar_jdk_libs:2.0.4'\n}\n```\n\n"
             "Android, in `android/app/src/main/AndroidManifest.xml`: the permission to post\n"
             "notifications (Android 13+ asks the user; the app requests it when the first\n"
@@ -366,19 +370,23 @@ def readme(spec: ProductSpec) -> str:
             "   wherever you prefer explicit options) import that file in\n"
             "   `lib/config/dependencies.dart` and call\n"
             "   `Firebase.initializeApp(options: DefaultFirebaseOptions.currentPlatform)`.\n"
-            "4. The Firebase plugins need Android `minSdk = 23` (in `android/app/build.gradle`)\n"
-            "   and iOS 13 (`platform :ios, '13.0'` in `ios/Podfile`).\n"
-            "5. Deploy the security rules from `docs/backend_plan.md`, then `flutter run`.\n\n"
+            "4. The Firebase plugins need Android `minSdk = 23` (in `android/app/build.gradle.kts`;\n"
+            "   `minSdkVersion 23` in an older Groovy `android/app/build.gradle`) and iOS 13\n"
+            "   (`platform :ios, '13.0'` in `ios/Podfile`).\n"
+            "5. Deploy the security rules from [`../docs/backend_plan.md`](../docs/backend_plan.md),\n"
+            "   then `flutter run`.\n\n"
             "Without Firebase, run with `--dart-define=USE_LOCAL_DATA=true`."),
         "supabase": (
-            "1. Create a Supabase project and the tables from `docs/backend_plan.md`, with row level "
+            "1. Create a Supabase project and the tables from\n"
+            "   [`../docs/backend_plan.md`](../docs/backend_plan.md), with row level "
             "security on.\n"
             "2. Run with your project settings:\n\n"
             "   ```sh\n   flutter run --dart-define=SUPABASE_URL=https://YOUR-PROJECT.supabase.co "
             "--dart-define=SUPABASE_ANON_KEY=YOUR-ANON-KEY\n   ```\n\n"
             "Without Supabase, run with `--dart-define=USE_LOCAL_DATA=true`."),
         "rest": (
-            "The API is described in `docs/openapi.yaml`. Point the app at your server:\n\n"
+            "The API is described in [`../docs/openapi.yaml`](../docs/openapi.yaml). Point the app at\n"
+            "your server:\n\n"
             "```sh\nflutter run --dart-define=API_BASE_URL=https://api.example.com\n```\n\n"
             "Without a server, run with `--dart-define=USE_LOCAL_DATA=true`."),
     }[spec.backend]

@@ -303,7 +303,7 @@ class ApiException implements Exception {
   String toString() => 'ApiException($statusCode)';
 }
 
-/// JSON over HTTPS against the API described in docs/openapi.yaml.
+/// JSON over HTTPS against the API described in ../docs/openapi.yaml.
 class ApiClient {
   ApiClient({required String baseUrl, http.Client? client})
       : _baseUrl = baseUrl,
@@ -435,10 +435,24 @@ def theme(spec: ProductSpec) -> str:
         "VisualDensity.standard")
 
 
+# The map's view before any item has a position: latitude and longitude of Paris.
+DEFAULT_MAP_CENTER = (48.8566, 2.3522)
+
+
 def app_config(spec: ProductSpec) -> str:
     """lib/config/app_config.dart: the app's texts and the build-time backend settings."""
     lines = [f"  static const title = {dart_string(spec.app_name)};",
              f"  static const description = {dart_string(spec.description)};"]
+    if any(f.kind == "map" for f in spec.features):
+        lines.append(
+            "\n  /// Where the map opens while no item has a position (Paris; change it to your\n"
+            "  /// area). As soon as items have coordinates the map fits them all instead.\n"
+            f"  static const defaultMapLatitude = {DEFAULT_MAP_CENTER[0]};\n"
+            f"  static const defaultMapLongitude = {DEFAULT_MAP_CENTER[1]};\n\n"
+            "  /// The zoom of the default view.\n"
+            "  static const defaultMapZoom = 13.0;\n\n"
+            "  /// The closest zoom used when fitting items (one item would fill the screen).\n"
+            "  static const maxMapFitZoom = 15.0;")
     if spec.backend != "none":
         lines.append("\n  /// Run with --dart-define=USE_LOCAL_DATA=true to keep data on the device.\n"
                      "  static const useLocalData = bool.fromEnvironment('USE_LOCAL_DATA');")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from chalicelib.flutter.escape import dart_comment, dart_string
 from chalicelib.flutter.generator_dart import (
     EntityCode,
@@ -14,6 +16,7 @@ from chalicelib.flutter.generator_dart import (
     render,
     sample_declaration,
     sample_list,
+    sample_text,
     test_view_model,
     vm_constructor,
 )
@@ -431,10 +434,135 @@ def _state_var(field: EntityField) -> str:
     return f"_{field.name}"
 
 
+def required_message(field: EntityField) -> str:
+    """What the form says when a required field is left empty."""
+    if field.choices:
+        return "Choose the " + field.label.lower()
+    if field.dart_type == "DateTime":
+        return date_required_message(field)
+    return "Enter the " + field.label.lower()
+
+
+def _choices_var(field: EntityField) -> str:
+    return f"_{field.name}Choices"
+
+
+def _choices_declaration(field: EntityField) -> str:
+    """The form state's list of a choice field's values (keeps the dropdown within 80 columns)."""
+    return _fits_expr(f"static const {_choices_var(field)} = {field.enum_type}.values;",
+                      f"static const {_choices_var(field)} =\n    {field.enum_type}.values;", 2)
+
+
+def _choice_field(field: EntityField) -> str:
+    """A dropdown over the field's enum, inside a FormField so it validates and saves like the rest."""
+    validator = ""
+    if field.required:
+        check = f"value == null ? {dart_string(required_message(field))} : null,"
+        validator = _fits_expr(f"\n  validator: (value) => {check}",
+                               f"\n  validator: (value) =>\n      {check}", 18)
+    return render("""
+        FormField<{{enum}}>(
+          initialValue: initial?.{{name}},{{validator}}
+          onSaved: (value) => {{var}} = value,
+          builder: (field) => InputDecorator(
+            decoration: InputDecoration(
+              labelText: {{label}},
+              errorText: field.errorText,
+            ),
+            child: DropdownButtonHideUnderline(
+              child: DropdownButton<{{enum}}>(
+                value: field.value,
+                isDense: true,
+                isExpanded: true,
+                hint: const Text('Choose'),
+                items: [
+                  for (final value in {{choices}})
+                    DropdownMenuItem(
+                      value: value,
+                      child: Text(value.label),
+                    ),
+                ],
+                onChanged: field.didChange,
+              ),
+            ),
+          ),
+        ),""", enum=field.enum_type, name=field.name, validator=validator, var=_state_var(field),
+        choices=_choices_var(field),
+        label=dart_string(field.label))
+
+
 def date_required_message(field: EntityField) -> str:
     """The validation message of a required date field."""
     return "Choose a date and time" if field.with_time else "Choose a date"
 
+
+# Upper bounds of free text, by field name: long notes get more room than names and titles.
+_LONG_TEXT = ("note", "notes", "description", "allergies", "medications", "conditions", "link")
+_NUMBER_RANGES = {"latitude": ("-90", "90"), "longitude": ("-180", "180")}
+_EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+_PHONE_PATTERN = r"^\+?[0-9 ().-]{6,20}$"
+
+
+def max_length(field: EntityField) -> int:
+    """The longest text a form accepts for a String field."""
+    return 500 if field.name in _LONG_TEXT else 100
+
+
+def number_range(field: EntityField) -> tuple[str, str]:
+    """The inclusive range a number field accepts, as Dart literals."""
+    if field.name in _NUMBER_RANGES:
+        return _NUMBER_RANGES[field.name]
+    return ("0", "10000") if field.dart_type == "int" else ("0", "1000000000")
+
+
+def _block(condition: str, message: str) -> str:
+    return f"if ({condition}) {{\n  return {dart_string(message)};\n}}"
+
+
+def text_checks(field: EntityField) -> list[str]:
+    """Dart statements validating `text` (the trimmed input) for one text or number field.
+
+    Required fields must not be empty, optional ones may be; text is bounded in length, numbers
+    must parse (and be finite) and lie in range, emails, phones and links must look like one.
+    """
+    checks = []
+    if field.required:
+        checks.append(_block("text.isEmpty", "Enter the " + field.label.lower()))
+    else:
+        checks.append("if (text.isEmpty) {\n  return null;\n}")
+    if field.dart_type in ("int", "double"):
+        low, high = number_range(field)
+        parse = "int.tryParse" if field.dart_type == "int" else "double.tryParse"
+        finite = "" if field.dart_type == "int" else " || !number.isFinite"
+        kind = "a whole number" if field.dart_type == "int" else "a number"
+        checks += [f"final number = {parse}(text);", _block(f"number == null{finite}", "Enter " + kind),
+                   _block(f"number < {low} || number > {high}", f"Enter a number from {low} to {high}")]
+        return checks
+    limit = max_length(field)
+    checks.append(_block(f"text.length > {limit}", f"Use at most {limit} characters"))
+    name = field.name.lower()
+    if "email" in name:
+        checks += [f"final email = RegExp(r'{_EMAIL_PATTERN}');",
+                   _block("!email.hasMatch(text)", "Enter a valid email")]
+    elif "phone" in name:
+        checks += [f"final phone = RegExp(r'{_PHONE_PATTERN}');",
+                   _block("!phone.hasMatch(text)", "Enter a valid phone number")]
+    elif name in ("link", "url", "website"):
+        checks += ["final uri = Uri.tryParse(text);",
+                   _block("uri == null || !uri.hasScheme || uri.host.isEmpty",
+                          "Enter a full web address (https://...)")]
+    return checks
+
+
+
+def _text_keyboard(field: EntityField) -> str:
+    """The keyboard a text field wants: email, phone and link fields get their own."""
+    name = field.name.lower()
+    if "email" in name:
+        return "TextInputType.emailAddress"
+    if "phone" in name:
+        return "TextInputType.phone"
+    return "TextInputType.url" if name in ("link", "url", "website") else ""
 
 def _form_field(field: EntityField) -> str:
     """One form control bound to the draft value `_<name>` via onSaved."""
@@ -453,6 +581,8 @@ def _form_field(field: EntityField) -> str:
                 onChanged: field.didChange,
               ),
             ),""", initial=initial, var=var, label=label, default=_bool_default(field))
+    if field.choices:
+        return _choice_field(field)
     if field.dart_type == "DateTime":
         validator = ""
         if field.required:
@@ -492,23 +622,10 @@ def _form_field(field: EntityField) -> str:
             ),""", initial=initial, validator=validator, var=var, label=label, fmt=fmt,
             with_time=with_time)
     number = field.dart_type in ("int", "double")
-    parse = {"int": "int.tryParse", "double": "double.tryParse"}.get(field.dart_type, "")
-    checks = []
-    if field.required:
-        message = dart_string("Enter the " + field.label.lower())
-        checks.append(f"if (text.isEmpty) {{\n    return {message};\n  }}")
-    elif number:
-        checks.append("if (text.isEmpty) {\n    return null;\n  }")
-    if number:
-        kind = "a whole number" if field.dart_type == "int" else "a number"
-        checks.append(f"if ({parse}(text) == null) {{\n    return {dart_string('Enter ' + kind)};\n  }}")
-    if field.name == "email":
-        checks.append("if (!text.contains('@')) {\n    return 'Enter a valid email';\n  }")
-    validator = ""
-    if checks:
-        validator = ("\n  validator: (value) {\n    final text = value?.trim() ?? '';\n    "
-                     + "\n    ".join(indent(check, 2) for check in checks)
-                     + "\n    return null;\n  },")
+    checks = text_checks(field)
+    validator = ("\n  validator: (value) {\n    final text = value?.trim() ?? '';\n"
+                 + "\n".join(textwrap.indent(check, "    ") for check in checks)
+                 + "\n    return null;\n  },")
     if number:
         conv = f"{field.dart_type}.parse(text)"
         saved = f"{conv}" if field.required else f"text.isEmpty ? null : {conv}"
@@ -517,8 +634,10 @@ def _form_field(field: EntityField) -> str:
         saved = "text" if field.required else "text.isEmpty ? null : text"
         initial_text = initial
     keyboard = {"int": "TextInputType.number",
-                "double": "const TextInputType.numberWithOptions(\n    decimal: true,\n  )"}.get(
-        field.dart_type, "TextInputType.emailAddress" if field.name == "email" else "")
+                "double": "const TextInputType.numberWithOptions(\n    "
+                          + ("signed: true,\n    " if number_range(field)[0].startswith("-") else "")
+                          + "decimal: true,\n  )"}.get(
+        field.dart_type, _text_keyboard(field))
     keyboard_line = f"\n  keyboardType: {keyboard}," if keyboard else ""
     return render("""
         TextFormField(
@@ -541,13 +660,16 @@ def form_screen(code: EntityCode) -> str:
     for f in fields:
         if f.dart_type == "bool":
             declarations.append(f"bool {_state_var(f)} = {_bool_default(f)};")
+        elif f.choices:
+            declarations.append(f"{f.enum_type}? {_state_var(f)};")
+            declarations.insert(0, _choices_declaration(f))
         elif f.dart_type == "String" and f.required:
             declarations.append(f"String {_state_var(f)} = '';")
         else:
             declarations.append(f"{f.dart_type}? {_state_var(f)};")
     args = []
     for f in fields:
-        needs_bang = f.required and f.dart_type in ("int", "double", "DateTime")
+        needs_bang = f.required and (f.dart_type in ("int", "double", "DateTime") or bool(f.choices))
         args.append(f"{f.name}: {_state_var(f)}{'!' if needs_bang else ''},")
     controls = "\nconst SizedBox(height: 12),\n".join(_form_field(f) for f in fields)
     uses_dates = any(f.dart_type == "DateTime" for f in fields)
@@ -662,13 +784,11 @@ def widget_tests(code: EntityCode, feature: Feature, spec: ProductSpec) -> dict[
     first_required = next((f for f in code.fields if f.required and f.dart_type != "bool"), None)
     validation_check = ""
     if first_required is not None:
-        message = f"Enter the {first_required.label.lower()}" if first_required.dart_type != \
-            "DateTime" else date_required_message(first_required)
+        message = required_message(first_required)
         validation_check = "\n    " + call("expect", [f"find.text({dart_string(message)})",
                                                       "findsOneWidget"], 4, ";")
     sample_title = next((f for f in code.fields if f is code.title_field), None)
-    title_literal = dart_string(f"{sample_title.label} 1") if sample_title and \
-        sample_title.dart_type == "String" else None
+    title_literal = sample_text(sample_title) if sample_title else None
     shows_title = f"expect(find.text({title_literal}), findsWidgets);" if title_literal else \
         "expect(find.byType(ListTile), findsWidgets);"
     empty_expect = call("expect", [f"find.text({dart_string(empty_text(code))})", "findsOneWidget"],

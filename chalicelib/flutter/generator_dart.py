@@ -7,7 +7,7 @@ import textwrap
 from dataclasses import dataclass
 
 from chalicelib.flutter import naming
-from chalicelib.flutter.escape import dart_string
+from chalicelib.flutter.escape import dart_comment, dart_string
 from chalicelib.flutter.spec import Entity, EntityField, Feature, ProductSpec, Screen
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
@@ -138,7 +138,8 @@ class EntityCode:
     @property
     def title_field(self) -> EntityField:
         """The field that names an item in lists and dialogs."""
-        return next((f for f in self.fields if f.dart_type == "String" and f.required), self.fields[0])
+        return next((f for f in self.fields if f.dart_type == "String" and f.required and not f.choices),
+                    self.fields[0])
 
     @property
     def date_field(self) -> EntityField | None:
@@ -166,11 +167,16 @@ def collection_path(entity: Entity) -> str:
     return "/" + naming.slug(entity.plural_label)
 
 
+def base_type(field: EntityField) -> str:
+    """The Dart type without nullability: the field's enum when it has choices."""
+    return field.enum_type if field.choices else field.dart_type
+
+
 def dart_type(field: EntityField) -> str:
     """The declared Dart type; optional fields are nullable, bools default to false instead."""
     if field.dart_type == "bool":
         return "bool"
-    return field.dart_type if field.required else f"{field.dart_type}?"
+    return base_type(field) if field.required else f"{base_type(field)}?"
 
 
 def is_nullable(field: EntityField) -> bool:
@@ -180,6 +186,9 @@ def is_nullable(field: EntityField) -> bool:
 def from_json(field: EntityField) -> str:
     """Expression reading the field from `json`."""
     key = f"json[{dart_string(field.name)}]"
+    if field.choices:
+        read = f"{field.enum_type}.fromJson({key})"
+        return f"{key} == null ? null : {read}" if is_nullable(field) else read
     match field.dart_type, is_nullable(field):
         case "bool", _:
             return f"{key} as bool? ?? false"
@@ -205,6 +214,8 @@ def to_json(field: EntityField) -> str:
     """Expression writing the field into JSON."""
     if field.dart_type == "DateTime":
         return f"{field.name}{'?' if is_nullable(field) else ''}.toIso8601String()"
+    if field.choices:
+        return f"{field.name}{'?' if is_nullable(field) else ''}.name"
     return field.name
 
 
@@ -213,6 +224,8 @@ def display(field: EntityField, target: str = "", force: bool = False) -> str:
     value = f"{target}.{field.name}" if target else field.name
     if force:
         value += "!"
+    if field.choices:
+        return f"{value}.label"
     return {
         "String": value,
         "int": interpolate(("expr", value)),
@@ -224,6 +237,9 @@ def display(field: EntityField, target: str = "", force: bool = False) -> str:
 
 def sample_value(field: EntityField, n: int = 1) -> str:
     """A Dart literal used for this field in generated tests and sample data."""
+    if field.choices:
+        members = field.enum_members()
+        return f"{field.enum_type}.{members[(n - 1) % len(members)]}"
     match field.dart_type:
         case "String":
             return dart_string(f"{field.label} {n}")
@@ -329,3 +345,40 @@ def test_view_model(cls: str, args: list[str], col: int = 4) -> str:
     """`final viewModel = Cls(...);` wrapped like dart format."""
     head = "final viewModel = "
     return head + call(cls, args, col + len(head), ";")
+
+
+def sample_text(field: EntityField, n: int = 1) -> str | None:
+    """The text a sample item shows for this field, as a Dart literal (None when not text)."""
+    if field.choices:
+        return dart_string(field.choices[(n - 1) % len(field.choices)])
+    return dart_string(f"{field.label} {n}") if field.dart_type == "String" else None
+
+
+def enum_declaration(field: EntityField) -> str:
+    """The Dart enum of a choice field: one member per choice, labelled with the user's words."""
+    members = field.enum_members()
+    values = "\n".join(
+        call(member, [dart_string(choice)], 2, "," if i < len(members) - 1 else ";")
+        for i, (member, choice) in enumerate(zip(members, field.choices, strict=True)))
+    name = field.enum_type
+    reader = _fits(f"  static {name} fromJson(Object? name) => values.asNameMap()[name] ?? {members[0]};",
+                   f"  static {name} fromJson(Object? name) =>\n      values.asNameMap()[name] ?? {members[0]};")
+    return render("""
+        /// The allowed values of {{label}}; JSON stores a value by its [name].
+        enum {{name}} {
+          {{values}}
+
+          const {{name}}(this.label);
+
+          /// What users see, in the words of the request.
+          final String label;
+
+          /// The value stored as [name]; an unknown or missing one reads as [{{first}}].
+          {{reader}}
+        }
+        """, label=dart_comment(field.label.lower()), name=name, values=indent(values, 2),
+        first=members[0], reader=reader.lstrip())
+
+
+def _fits(one_line: str, wrapped: str) -> str:
+    return one_line if len(one_line) <= 80 else wrapped

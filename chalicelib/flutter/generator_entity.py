@@ -5,9 +5,11 @@ from __future__ import annotations
 from chalicelib.flutter.escape import dart_comment, dart_string
 from chalicelib.flutter.generator_dart import (
     EntityCode,
+    base_type,
     call,
     dart_type,
     display,
+    enum_declaration,
     from_json,
     imports,
     indent,
@@ -61,7 +63,7 @@ def model(code: EntityCode) -> str:
     members = ["final String id;"] + [
         f"/// {dart_comment(f.label)}.\nfinal {dart_type(f)} {f.name};" for f in fields]
     json_in = ["id: json['id'] as String,"] + [_json_entry(f) for f in fields]
-    copy_params = ["String? id,"] + [f"{f.dart_type}? {f.name}," for f in fields]
+    copy_params = ["String? id,"] + [f"{base_type(f)}? {f.name}," for f in fields]
     copy_args = ["id: id ?? this.id,"] + [f"{f.name}: {f.name} ?? this.{f.name}," for f in fields]
     json_out = ["'id': id,"] + [f"{dart_string(f.name)}: {to_json(f)}," for f in fields]
     equals = " &&\n          ".join(["other.id == id"] + [f"other.{f.name} == {f.name}" for f in fields])
@@ -70,7 +72,8 @@ def model(code: EntityCode) -> str:
     if "\n" in hashed:
         hashed = "Object.hashAll([\n" + "".join(f"        {n},\n" for n in ["id"] + [
             f.name for f in fields]) + "      ]);"
-    return render("""
+    enums = "".join(enum_declaration(f) + "\n" for f in fields if f.choices)
+    return enums + render("""
         /// {{doc}}
         class {{name}} {
           const {{name}}({
@@ -242,7 +245,7 @@ def remote_repository(code: EntityCode, backend: str) -> str:
             {{imports}}
 
             /// Reads and writes {{plural}} through the REST API
-            /// (see docs/openapi.yaml).
+            /// (see ../docs/openapi.yaml).
             {{class_decl}}
               {{ctor}}
 
@@ -477,12 +480,13 @@ def display_extension(code: EntityCode) -> str:
     values = []
     for f in code.fields:
         if is_nullable(f):
-            shown = f"{f.name} ?? '-'" if f.dart_type == "String" else \
+            shown = f"{f.name} ?? '-'" if f.dart_type == "String" and not f.choices else \
                 f"{f.name} == null ? '-' : {display(f, force=True)}"
         else:
             shown = display(f)
         values.append(f"{dart_string(f.label)}: {shown},")
-    title_expr = title.name if title.dart_type == "String" and title.required else display(title)
+    title_expr = title.name if title.dart_type == "String" and title.required and not title.choices \
+        else display(title)
     uses_format = any(f.dart_type in ("DateTime", "double") for f in code.fields)
     return render("""
         {{imports}}
@@ -513,10 +517,34 @@ def _fits(one_line: str, wrapped: str, col: int) -> str:
     return one_line if col + len(one_line) <= 80 else wrapped
 
 
+def _enum_test(field) -> str:
+    """A model test for a choice field: stored by name, unknown names tolerated, labels kept."""
+    enum, members = field.enum_type, field.enum_members()
+    labels = "[" + ", ".join(dart_string(c) for c in field.choices) + "]"
+    labels_expect = call("expect", [f"{enum}.values.map((value) => value.label).toList()", labels],
+                         4, ";")
+    if "\n" in labels_expect and len(f"      {labels},") > 80:
+        labels_expect = call("expect", [f"{enum}.values.map((value) => value.label).toList()",
+                                        "[\n  " + ",\n  ".join(dart_string(c) for c in field.choices)
+                                        + ",\n]"], 4, ";")
+    name = dart_string(field.name)
+    return "\n\n  " + indent(render("""
+        test({{title}}, () {
+          expect(item.toJson()[{{name}}], {{stored}});
+          {{unknown}}
+          {{labels}}
+        });""", title=dart_string(f"{field.name} is stored by name and shown as written"), name=name,
+        stored=dart_string(members[0]),
+        unknown=indent(call("expect", [f"{enum}.fromJson('unknown')", f"{enum}.{members[0]}"], 4, ";"), 2),
+        labels=indent(labels_expect, 2)), 2)
+
 def model_test(code: EntityCode) -> str:
     """Unit test for the model: JSON round trip, copyWith and equality."""
     changed = code.title_field
     new_value = dart_string("Changed") if changed.dart_type == "String" else None
+    if changed.choices:
+        new_value = f"{changed.enum_type}.{changed.enum_members()[-1]}" if len(changed.choices) > 1 \
+            else None
     copy_check = (f"    final changed = item.copyWith({changed.name}: {new_value});\n"
                   f"    expect(changed.{changed.name}, {new_value});\n"
                   f"    expect(changed.id, item.id);\n"
@@ -537,9 +565,10 @@ def model_test(code: EntityCode) -> str:
 
           test('equal values have equal hash codes', () {
             {{hash_expect}}
-          });
+          });{{enum_tests}}
         }
         """, imports=imports("package:flutter_test/flutter_test.dart", code.model_uri),
+        enum_tests="".join(_enum_test(f) for f in code.fields if f.choices),
         sample=indent(sample_declaration(code, col=2), 2), name=code.name, copy_check=copy_check,
         hash_expect=indent(call("expect", [f"{code.name}.fromJson(item.toJson()).hashCode",
                                            "item.hashCode"], 4, ";"), 4))

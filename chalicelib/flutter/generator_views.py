@@ -16,6 +16,7 @@ from chalicelib.flutter.generator_dart import (
     render,
     sample_item,
     sample_list,
+    sample_text,
     test_view_model,
     vm_constructor,
 )
@@ -178,7 +179,7 @@ def _test_path(screen: Screen, feature: Feature) -> str:
 
 def _title_of_sample(code: EntityCode) -> str:
     title = code.title_field
-    return dart_string(f"{title.label} 1") if title.dart_type == "String" else "'1'"
+    return sample_text(title) or "'1'"
 
 
 def collection_view(spec: ProductSpec, feature: Feature, screen: Screen, code: EntityCode,
@@ -204,13 +205,14 @@ def collection_view(spec: ProductSpec, feature: Feature, screen: Screen, code: E
             List<MapEntry<String, double>> get totals {
               final sums = <String, double>{};
               for (final item in _items) {{{skip}}
-                final key = item.{{category}};
+                final key = item.{{category}}{{label_of}};
                 sums[key] = (sums[key] ?? 0) + {{value}};
               }
               return sums.entries.toList()
                 ..sort((a, b) => b.value.compareTo(a.value));
             }
             """, category_label=dart_comment(category.label.lower()), category=category.name,
+            label_of=".label" if category.choices else "",
             what=" (spending only)" if code.entity.field("isIncome") else "",
             value=value, skip=("\n    if (item.isIncome) {\n      continue;\n    }"
                                if code.entity.field("isIncome") else ""))
@@ -273,7 +275,7 @@ def collection_view(spec: ProductSpec, feature: Feature, screen: Screen, code: E
             );""")
         screen_imports = ("package:fl_chart/fl_chart.dart",
                           f"package:{pkg}/ui/core/formatters.dart")
-        cat_sample = dart_string(f"{category.label} 1")
+        cat_sample = sample_text(category) or dart_string(f"{category.label} 1")
         expectation = f"expect(find.byType(BarChart), findsOneWidget);\nexpect(find.text({cat_sample}), findsWidgets);"
         test_imports = ("package:fl_chart/fl_chart.dart",)
     elif kind in ("calendar", "schedule"):
@@ -387,11 +389,26 @@ def collection_view(spec: ProductSpec, feature: Feature, screen: Screen, code: E
         body = _states(code, "", "") + render("""
 
             final located = viewModel.located;
-            final center = located.isEmpty
-                ? const LatLng(48.8566, 2.3522)
-                : LatLng(located.first.latitude, located.first.longitude);
+            final points = [
+              for (final item in located) LatLng(item.latitude, item.longitude),
+            ];
             return FlutterMap(
-              options: MapOptions(initialCenter: center, initialZoom: 13),
+              // With positions the map fits them all; without, it opens on the
+              // default centre from AppConfig.
+              options: MapOptions(
+                initialCenter: const LatLng(
+                  AppConfig.defaultMapLatitude,
+                  AppConfig.defaultMapLongitude,
+                ),
+                initialZoom: AppConfig.defaultMapZoom,
+                initialCameraFit: points.isEmpty
+                    ? null
+                    : CameraFit.coordinates(
+                        coordinates: points,
+                        padding: const EdgeInsets.all(48),
+                        maxZoom: AppConfig.maxMapFitZoom,
+                      ),
+              ),
               children: [
                 if (showTiles)
                   TileLayer(
@@ -422,7 +439,8 @@ def collection_view(spec: ProductSpec, feature: Feature, screen: Screen, code: E
                 ),
               ],
             );""", agent=dart_string(f"com.example.{pkg}"), detail_for=routes["detail_for"])
-        screen_imports += ("package:flutter_map/flutter_map.dart", "package:latlong2/latlong.dart")
+        screen_imports += ("package:flutter_map/flutter_map.dart", "package:latlong2/latlong.dart",
+                           f"package:{pkg}/config/app_config.dart")
         expectation = f"expect(find.byTooltip({_title_of_sample(code)}), findsOneWidget);"
         setup = ", showTiles: false"
     elif kind == "search":

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
+
+from chalicelib.flutter import naming
+
+# Names every Dart enum already has: a member called like one does not compile.
+_ENUM_MEMBERS_TAKEN = frozenset({"values", "index", "name", "hashCode", "runtimeType", "label",
+                                 "toString", "noSuchMethod"})
 
 DartType = Literal["String", "int", "double", "bool", "DateTime"]
 
@@ -40,6 +46,11 @@ ScreenKind = Literal[
 ]
 
 
+def enum_type_name(entity: str, field: str) -> str:
+    """The Dart enum type of an entity's choice field: `PantryItem` + `location`."""
+    return entity + naming.upper_camel(field)
+
+
 class EntityField(BaseModel):
     """One typed field of a domain model; `name` is lowerCamel, `label` is shown to users."""
 
@@ -48,6 +59,24 @@ class EntityField(BaseModel):
     required: bool = True
     label: str
     with_time: bool = False
+    choices: list[str] = Field(default_factory=list)
+    """The allowed values in the request's own words; when set, a String field becomes a Dart enum."""
+    enum_type: str = ""
+    """The Dart enum of a field with choices (`PantryItemLocation`); filled in by its Entity."""
+
+    def enum_members(self) -> list[str]:
+        """The Dart enum member names of `choices`: lowerCamel, unique, never an `Enum` member."""
+        taken: set[str] = set()
+        members = []
+        for n, choice in enumerate(self.choices, start=1):
+            member = naming.lower_camel(choice, fallback=f"value{n}")
+            if member in _ENUM_MEMBERS_TAKEN:
+                member += "Value"
+            while member in taken:
+                member += str(n)
+            taken.add(member)
+            members.append(member)
+        return members
 
 
 class Entity(BaseModel):
@@ -57,6 +86,14 @@ class Entity(BaseModel):
     plural_label: str
     collection: str
     fields: list[EntityField]
+
+    @model_validator(mode="after")
+    def _name_enums(self) -> Entity:
+        """Fields with choices get an enum named after the entity and the field."""
+        for field in self.fields:
+            if field.choices and not field.enum_type:
+                field.enum_type = enum_type_name(self.name, field.name)
+        return self
 
     def field(self, name: str) -> EntityField | None:
         """The field called `name`, or None."""

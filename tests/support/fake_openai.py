@@ -129,3 +129,12 @@ class FakeOpenAI:
                 })
 
         return Handler
+
+
+def make_active_provider(admin: Any, server: FakeOpenAI, name: str, key_env: str, monkeypatch: Any) -> None:
+    """Register `server` as custom provider `name` (its key in env var `key_env`) and make it active."""
+    monkeypatch.setenv(key_env, server.key)
+    added = admin.post("/api/providers", {"name": name, "base_url": server.url, "api_key_env": key_env,
+                                          "default_model": "gpt-4o-mini"})
+    assert added.status == 201, added.body
+    assert admin.post(f"/api/providers/{name}/use").json == {"active": name}
