@@ -196,3 +196,26 @@ def test_state_machine_input_and_definition_stay_small():
     assert len(json.dumps(definition)) < 64_000
     assert definition["States"]["QualityGate"]["Type"] == "Choice"
     assert all(f"Phase_{phase}" in definition["States"] for phase in PHASES)
+
+
+def test_job_counts_follow_every_status_change_exactly(member, admin, monkeypatch):
+    import chalicelib.agents.architect as architect
+
+    def broken(ctx):
+        raise RuntimeError("no architecture today")
+
+    done = [member.post("/api/jobs", {**JOB, "slug": f"ok-{n}"}).json["slug"] for n in range(2)]
+    for slug in done:
+        member.wait_for_job(slug)
+    monkeypatch.setattr(architect, "run", broken)
+    failed = member.post("/api/jobs", {**JOB, "slug": "broken"}).json["slug"]
+    member.wait_for_job(failed)
+    assert admin.delete(f"/api/jobs/{done[0]}").status == 200
+
+    summary = member.get("/api/tasks").json
+    listed = member.get("/api/jobs").json
+    assert summary["total"] == len(listed) == 2
+    assert summary["success"] == sum(job["status"] == "succeeded" for job in listed) == 1
+    assert summary["failed"] == sum(job["status"] == "failed" for job in listed) == 1
+    assert summary["running"] == 0
+    assert member.get("/api/kpis").json["success_rate"] == 50.0
