@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
 from chalice import Chalice
@@ -40,18 +39,13 @@ app.register_middleware(middleware.error_contract, "http")
 def start_job(event):
     """Start one Step Functions execution per queued job; S3 notifications of request files create the
     job first. Failed messages go back (and on to the DLQ) alone, as partial batch failures."""
-    from chalicelib.pipeline import lifecycle, request_files
+    from chalicelib.pipeline import inbox
 
     failures = []
     for record in event:
         message_id = record.to_dict().get("messageId")
         try:
-            message = json.loads(record.body)
-            if request_files.is_notification(message):
-                outcome = request_files.handle_notification(message)
-            else:
-                outcome = lifecycle.start_job(message)
-            app.log.info("job message %s: %s", message_id, outcome)
+            app.log.info("job message %s: %s", message_id, inbox.handle_message(record.body))
         except Exception:
             app.log.exception("could not start job from message %s", message_id)
             failures.append({"itemIdentifier": message_id})
